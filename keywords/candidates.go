@@ -1,0 +1,202 @@
+package keywords
+
+import (
+	"strings"
+
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
+)
+
+// Token classes beyond textseg's word classes.
+const (
+	classStop byte = 'S' // stop word
+)
+
+// word is one Word token of the text with what the ranking needs.
+type word struct {
+	tok   int32 // index in state.toks
+	stem  int32 // index in state.stems
+	class byte
+	name  bool // capitalised inside a sentence (see markNames)
+}
+
+// stemStat gathers the occurrences of one word stem.
+type stemStat struct {
+	key       string
+	idf       float64
+	capMid    bool // seen capitalised inside a sentence
+	lowerSeen bool // seen in lower case
+}
+
+// candidate is one distinct candidate phrase, keyed by its stems.
+type candidate struct {
+	key      string
+	tf       float64 // standalone occurrences plus weighted embedded ones
+	maxTF    int32   // standalone occurrences (a whole noun-phrase run)
+	first    int32   // word index of the first occurrence
+	last     int32   // word index of the last occurrence
+	firstTok int32   // token index of the first word of the first occurrence
+	lastTok  int32   // token index of the last word of the first occurrence
+	n        int32   // words in the phrase
+	pos      float64 // sum over occurrences of 1/(word index+1), weighted as tf
+	score    float64
+}
+
+// canStart, canEnd and inside say where a word of class c may stand in a
+// candidate. Candidates follow the noun-phrase pattern
+// (adjective | noun)* noun of Hulth (2003) and pke's candidate selection;
+// participles and gerunds may modify ("distributed system", "learning
+// algorithm"), a gerund may end a phrase ("data mining"), but a gerund
+// opening a run is more often a verb ("achieving high accuracy").
+func inside(c byte) bool {
+	switch c {
+	case textseg.Noun, textseg.Adjective, textseg.Participle, textseg.Gerund:
+		return true
+	}
+	return false
+}
+
+func canStart(c byte) bool { return inside(c) && c != textseg.Gerund }
+
+func canEnd(c byte) bool { return c == textseg.Noun || c == textseg.Gerund }
+
+// addCandidates scans the classed words for runs of words that may stand
+// inside a phrase, cuts them around names, and records their candidates.
+func (s *state) addCandidates() {
+	ws := s.words
+	i := 0
+	for i < len(ws) {
+		if !inside(ws[i].class) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(ws) && ws[j+1].tok == ws[j].tok+1 && inside(ws[j+1].class) {
+			// A participle after a noun is a verb ("Buble thanked NASA").
+			if ws[j+1].class == textseg.Participle && ws[j].class == textseg.Noun {
+				break
+			}
+			j++
+		}
+		// "singer Michael Buble" holds two phrases: cut where a name of
+		// two or more capitalised words begins or ends.
+		a := i
+		for k := i + 1; k <= j; k++ {
+			if ws[k].name != ws[k-1].name && (s.nameRun(k) || s.nameRun(k-1)) {
+				s.addRun(a, k-1)
+				a = k
+			}
+		}
+		s.addRun(a, j)
+		i = j + 1
+	}
+}
+
+// nameRun reports whether word k is in a run of two or more name words.
+func (s *state) nameRun(k int) bool {
+	ws := s.words
+	if !ws[k].name {
+		return false
+	}
+	return k > 0 && ws[k-1].tok == ws[k].tok-1 && ws[k-1].name ||
+		k+1 < len(ws) && ws[k+1].tok == ws[k].tok+1 && ws[k+1].name
+}
+
+// addRun records the candidates of the run s.words[i..j]: the run itself
+// when it is short enough (a standalone occurrence), its windows of
+// maxWords words when it is longer, and its shorter parts as embedded
+// occurrences.
+func (s *state) addRun(i, j int) {
+	for i <= j && !canStart(s.words[i].class) {
+		i++
+	}
+	for j >= i && !canEnd(s.words[j].class) {
+		j--
+	}
+	if j < i {
+		return
+	}
+	maxW := params.maxWords
+	if j-i+1 <= maxW {
+		s.addCandidate(i, j, true)
+	} else {
+		// A long run stands for its windows of maxW words (or fewer, at
+		// its start) that end with a possible last word.
+		for end := j; end >= i; end-- {
+			if canEnd(s.words[end].class) {
+				s.addCandidate(max(end-maxW+1, i), end, true)
+			}
+		}
+	}
+	for a := i; a <= j; a++ {
+		if !canStart(s.words[a].class) {
+			continue
+		}
+		for b := a; b <= j && b-a < maxW; b++ {
+			if a == i && b == j || !canEnd(s.words[b].class) {
+				continue
+			}
+			s.addCandidate(a, b, false)
+		}
+	}
+}
+
+// addCandidate records one occurrence of the phrase s.words[i..j];
+// standalone tells whether it is a whole run rather than a part of a
+// longer phrase.
+func (s *state) addCandidate(i, j int, standalone bool) {
+	b := s.keyBuf[:0]
+	for k := i; k <= j; k++ {
+		if k > i {
+			b = append(b, ' ')
+		}
+		b = append(b, s.stems[s.words[k].stem].key...)
+	}
+	s.keyBuf = b
+	idx, ok := s.candIndex[string(b)]
+	if !ok {
+		idx = int32(len(s.cands))
+		s.cands = append(s.cands, candidate{
+			key:      string(b),
+			first:    int32(i),
+			firstTok: s.words[i].tok,
+			lastTok:  s.words[j].tok,
+			n:        int32(j - i + 1),
+		})
+		s.candIndex[s.cands[idx].key] = idx
+	}
+	c := &s.cands[idx]
+	w := 1.0
+	if standalone {
+		c.maxTF++
+	} else {
+		w = params.embedWeight * s.embedScale
+		if i == j {
+			w = params.embedUnigram * s.embedScale
+		}
+	}
+	c.tf += w
+	c.pos += w / float64(i+1)
+	c.last = int32(i)
+}
+
+// render returns the text of a candidate as it first occurs: words joined
+// by single spaces (or none, where the text has none, as between Chinese
+// ideographs), in lower case except acronyms and names (words
+// capitalised inside sentences and never seen in lower case).
+func (s *state) render(text string, c *candidate) string {
+	var b strings.Builder
+	for k := c.first; k < c.first+c.n; k++ {
+		w := &s.words[k]
+		tok := &s.toks[w.tok]
+		if k > c.first && s.toks[s.words[k-1].tok].End < tok.Start {
+			b.WriteByte(' ') // not between ideographs written together
+		}
+		st := &s.stems[w.stem]
+		if tok.AllCaps || w.name || tok.Cap && st.capMid && !st.lowerSeen {
+			b.WriteString(text[tok.Start:tok.End])
+		} else {
+			b.WriteString(tok.Lower)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,68 @@
+// Package keywords extracts ranked keyphrases from text, in Go with
+// [Extract] and over gRPC with the KeywordService of
+// pb/keywords/v1/keywords.proto.
+//
+// # The extractor
+//
+// [Extract] returns the phrases (one to a few words) that best describe a
+// text, best first, each with a score (higher is better) comparable within
+// one call; the service scales them so that the best scores 1.
+// It needs no network, model download or cgo, and is safe for concurrent
+// use. [WithMaxResults] sets how many phrases come back (default
+// [DefaultMaxResults]) and [WithLanguage] the text's language (one of
+// [Languages]; by default [DetectLanguage] finds it).
+//
+// The method is unsupervised: candidates are noun phrases of one to four
+// words (the adjective-noun pattern of Hulth 2003; for languages other than
+// English, runs of words between stop words, as in RAKE), ranked by TfIdf
+// over word stems weighted by where in the text they occur (after
+// PositionRank and YAKE), and deduplicated by stemmed form. Its quality on
+// the public benchmarks of shared/data/keywords (Inspec, SemEval-2010,
+// 500N-KPCrowd), under the standard protocol, and its speed are measured by
+// the kpeval command (keywords/cmd/kpeval).
+//
+// # The service
+//
+// It grew out of a gRPC tutorial whose Python server used NLTK and whose Go
+// client called /KeywordService/GetKeywords with Request{text = 1} and read
+// Response{keywords = 1} (pb/tutorial/nltk_service.proto). The v1 service
+// keeps those field numbers and adds scores, a language, a result limit and
+// an id, plus a bidirectional stream for many texts:
+//
+//   - GetKeywords: the keyphrases of one text.
+//   - StreamKeywords: one response per request, in order, as each arrives.
+//
+// Mount it on your own server with [Register]:
+//
+//	s := grpc.NewServer()
+//	keywords.Register(s, keywords.NewServer())
+//
+// [WithTutorialNames] also serves the tutorial's /KeywordService/GetKeywords
+// for its existing clients, and a [Client] built with [WithTutorialServer]
+// calls a server of the tutorial's contract, such as its Python server.
+//
+// Call it with a [Client]:
+//
+//	c := keywords.NewClient(conn)
+//	res, err := c.GetKeywords(ctx, keywords.Request{Text: text, MaxResults: 5})
+//
+// # Testing
+//
+// In tests, serve it in memory with the bufconntest package, without ports:
+//
+//	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
+//		keywords.Register(s, keywords.NewServer())
+//	})
+//	c := keywords.NewClient(srv.Conn)
+//
+// # Status codes
+//
+// Requests the service cannot answer fail with InvalidArgument and a message
+// naming the value and the limit: text over [MaxTextBytes] or not valid
+// UTF-8, max_results outside 0..[MaxResultsLimit], a language not in
+// [Languages]. Blank text is not an error: it has no keyphrases. A call
+// whose context has ended fails with Canceled or DeadlineExceeded. On
+// StreamKeywords an invalid request ends the stream with InvalidArgument
+// naming the request's position and id. The [Client] returns these status
+// errors unchanged; use status.Code(err).
+package keywords

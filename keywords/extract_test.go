@@ -1,0 +1,328 @@
+package keywords
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/eval"
+)
+
+const abstract = `Fast keyphrase extraction for scientific abstracts
+Keyphrase extraction finds the phrases that best describe a document. We present a fast
+keyphrase extraction method that selects noun phrases as candidates and ranks them by
+term frequency, inverse document frequency and the position of their first occurrence.
+On scientific abstracts, the ranking of noun phrases by position and document frequency
+is competitive with graph-based ranking methods, while the extraction runs in linear time.`
+
+func texts(kps []Keyphrase) []string {
+	out := make([]string, len(kps))
+	for i, k := range kps {
+		out[i] = k.Text
+	}
+	return out
+}
+
+func TestExtractAbstract(t *testing.T) {
+	kps := Extract(abstract)
+	got := texts(kps)
+	if len(kps) == 0 || len(kps) > DefaultMaxResults {
+		t.Fatalf("got %d phrases, want 1..%d: %q", len(kps), DefaultMaxResults, got)
+	}
+	if !slices.Contains(got[:5], "keyphrase extraction") {
+		t.Errorf("keyphrase extraction not in the top 5 of %q", got)
+	}
+	for _, want := range []string{"noun phrases", "scientific abstracts", "document frequency"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("missing %q in %q", want, got)
+		}
+	}
+	for _, k := range kps {
+		words := strings.Fields(k.Text)
+		if len(words) == 0 || len(words) > params.maxWords {
+			t.Errorf("phrase %q has %d words", k.Text, len(words))
+		}
+		first, last := strings.ToLower(words[0]), strings.ToLower(words[len(words)-1])
+		if _, stop := stopSet("en")[first]; stop {
+			t.Errorf("phrase %q starts with a stop word", k.Text)
+		}
+		if _, stop := stopSet("en")[last]; stop {
+			t.Errorf("phrase %q ends with a stop word", k.Text)
+		}
+	}
+	checkRanked(t, kps)
+}
+
+// checkRanked checks scores are positive and do not increase.
+func checkRanked(t *testing.T, kps []Keyphrase) {
+	t.Helper()
+	for i, k := range kps {
+		if !(k.Score > 0) {
+			t.Errorf("phrase %q has score %v", k.Text, k.Score)
+		}
+		if i > 0 && k.Score > kps[i-1].Score {
+			t.Errorf("scores not ranked: %v", kps)
+		}
+	}
+}
+
+func TestExtractDedupesByStem(t *testing.T) {
+	text := "Neural networks learn. A neural network learns features. Neural Networks generalise. " +
+		"The neural network is trained on image data; image data are abundant."
+	seen := map[string]string{}
+	for _, k := range Extract(text, WithMaxResults(MaxResultsLimit)) {
+		s := eval.Stem(k.Text)
+		if prev, dup := seen[s]; dup {
+			t.Errorf("%q and %q have the same stem %q", prev, k.Text, s)
+		}
+		seen[s] = k.Text
+	}
+	if _, ok := seen[eval.Stem("neural network")]; !ok {
+		t.Errorf("neural network missing: %v", seen)
+	}
+}
+
+func TestExtractCasing(t *testing.T) {
+	text := "Singer Michael Buble married actress Luisana Lopilato in Buenos Aires. " +
+		"The wedding of Buble and Lopilato was held in Argentina. Buble thanked NASA."
+	got := texts(Extract(text, WithMaxResults(20)))
+	for _, want := range []string{"Michael Buble", "Luisana Lopilato", "Buenos Aires", "wedding"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("missing %q in %q", want, got)
+		}
+	}
+	if slices.Contains(got, "singer Michael Buble") || slices.Contains(got, "actress Luisana Lopilato") {
+		t.Errorf("names not cut from common nouns: %q", got)
+	}
+}
+
+func TestExtractMaxResults(t *testing.T) {
+	long := strings.Repeat(abstract+"\n", 3) + strings.Repeat("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega. ", 10)
+	var many []string
+	for i := range 300 {
+		many = append(many, fmt.Sprintf("topic%d", i))
+	}
+	long += strings.Join(many, ", ")
+	tests := []struct {
+		n, want int
+	}{
+		{1, 1},
+		{3, 3},
+		{0, DefaultMaxResults},
+		{-5, DefaultMaxResults},
+		{MaxResultsLimit, MaxResultsLimit},
+		{MaxResultsLimit + 1, MaxResultsLimit},
+		{1 << 30, MaxResultsLimit},
+	}
+	for _, tt := range tests {
+		got := Extract(long, WithMaxResults(tt.n))
+		if len(got) != tt.want {
+			t.Errorf("WithMaxResults(%d): %d phrases, want %d", tt.n, len(got), tt.want)
+		}
+		checkRanked(t, got)
+	}
+}
+
+func TestExtractOddInput(t *testing.T) {
+	inputs := map[string]string{
+		"empty":       "",
+		"spaces":      " \t\n\r\n   ",
+		"punctuation": "... ,,, !!! ??? --- ((( )))",
+		"numbers":     "1 2 3 4.5 6,000 2024",
+		"stop words":  "the of and to in is that it",
+		"binary":      "\x00\x01\x02\xff\xfe\xfd\x80\x81 abc\x00def",
+		"invalid":     "ship \xc3\x28 control \xe2\x82 matrix \xf0\x28\x8c\x28 game",
+		"one word":    "keyphrase",
+		"long word":   strings.Repeat("x", 100000),
+		"control":     "\u200b\u200d\ufeff\u2028\u2029",
+		"emoji":       "🙂🙂 rocket 🚀 science 🔬",
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			got := Extract(in)
+			if got == nil {
+				t.Error("Extract returned nil, want a non-nil slice")
+			}
+			for _, k := range got {
+				if k.Text == "" || !utf8.ValidString(k.Text) {
+					t.Errorf("bad phrase %q", k.Text)
+				}
+			}
+			checkRanked(t, got)
+		})
+	}
+	if got := Extract(""); len(got) != 0 {
+		t.Errorf("Extract(\"\") = %v, want none", got)
+	}
+	if got := Extract("ship \xc3\x28 control"); len(got) == 0 {
+		t.Error("invalid UTF-8 between words: want phrases")
+	}
+}
+
+func TestExtractHugeText(t *testing.T) {
+	// Just over MaxTextBytes of two-byte runes, so the cut falls inside a
+	// rune, then words past the limit that must not be seen.
+	var b strings.Builder
+	for b.Len() < MaxTextBytes-8 {
+		b.WriteString("Ökonomie und Äpfel. ")
+	}
+	for b.Len() < MaxTextBytes+1 {
+		b.WriteString("é")
+	}
+	b.WriteString(" zebracorn zebracorn zebracorn")
+	got := Extract(b.String(), WithMaxResults(MaxResultsLimit))
+	if len(got) == 0 {
+		t.Fatal("no phrases")
+	}
+	for _, k := range got {
+		if strings.Contains(k.Text, "zebracorn") || !utf8.ValidString(k.Text) {
+			t.Errorf("phrase %q: text past MaxTextBytes was read or cut badly", k.Text)
+		}
+	}
+	if tr := truncate(b.String(), MaxTextBytes); len(tr) > MaxTextBytes || !utf8.ValidString(tr) {
+		t.Errorf("truncate: %d bytes, valid=%v", len(tr), utf8.ValidString(tr))
+	}
+	// One run of words with no punctuation, the worst case for the
+	// candidate windows.
+	run := strings.Repeat("alpha beta gamma delta ", MaxTextBytes/23)
+	if got := Extract(run); len(got) == 0 {
+		t.Error("long run: no phrases")
+	}
+}
+
+func TestExtractConcurrent(t *testing.T) {
+	inputs := []string{abstract, "Singer Michael Buble married actress Luisana Lopilato.",
+		"Die Europäische Zentralbank erhöht den Leitzins. Die Zentralbank reagiert auf die Inflation.", ""}
+	want := make([][]Keyphrase, len(inputs))
+	for i, in := range inputs {
+		want[i] = Extract(in)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for r := range 50 {
+				i := (g + r) % len(inputs)
+				if got := Extract(inputs[i]); !slices.Equal(got, want[i]) {
+					t.Errorf("input %d: concurrent result %v, want %v", i, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestExtractLanguage(t *testing.T) {
+	de := "Die Europäische Zentralbank erhöht den Leitzins. Die Zentralbank reagiert damit auf die " +
+		"hohe Inflation im Euroraum. Der Leitzins steigt auf vier Prozent, und die Inflation soll sinken."
+	got := texts(Extract(de))
+	if len(got) == 0 {
+		t.Fatal("no phrases for German text")
+	}
+	for _, p := range got {
+		w := strings.Fields(strings.ToLower(p))
+		if _, stop := stopSet("de")[w[0]]; stop {
+			t.Errorf("German phrase %q starts with a stop word", p)
+		}
+		if _, stop := stopSet("de")[w[len(w)-1]]; stop {
+			t.Errorf("German phrase %q ends with a stop word", p)
+		}
+	}
+	if !slices.ContainsFunc(got, func(p string) bool { return strings.Contains(strings.ToLower(p), "leitzins") }) {
+		t.Errorf("German phrases %q lack Leitzins", got)
+	}
+	// A language given explicitly wins over detection; an unknown one is
+	// ignored.
+	if a, b := Extract(de, WithLanguage("DE")), Extract(de); !slices.Equal(a, b) {
+		t.Errorf("WithLanguage(DE) = %v, detected = %v", a, b)
+	}
+	if a, b := Extract(de, WithLanguage("xx")), Extract(de); !slices.Equal(a, b) {
+		t.Errorf("WithLanguage(xx) = %v, detected = %v", a, b)
+	}
+	// French elided articles are cut from their nouns.
+	fr := "La Banque centrale européenne relève son taux directeur. La Banque centrale réagit ainsi à " +
+		"l'inflation élevée dans la zone euro. Le taux directeur passe à quatre pour cent."
+	got = texts(Extract(fr))
+	if !slices.Contains(got, "taux directeur") || !slices.Contains(got, "inflation élevée") {
+		t.Errorf("French phrases %q lack taux directeur or inflation élevée", got)
+	}
+	// Text without a stop list still yields phrases split at punctuation;
+	// ideographs written together stay together.
+	zh := "关键词提取是自然语言处理的任务。关键词提取可以帮助搜索。"
+	got = texts(Extract(zh))
+	if len(got) == 0 {
+		t.Error("no phrases for Chinese text")
+	}
+	for _, p := range got {
+		if strings.Contains(p, " ") || utf8.RuneCountInString(p) > params.maxWords {
+			t.Errorf("Chinese phrase %q", p)
+		}
+	}
+}
+
+func TestLanguages(t *testing.T) {
+	langs := Languages()
+	if len(langs) < 11 || !slices.IsSorted(langs) || !slices.Contains(langs, "en") {
+		t.Fatalf("Languages() = %v", langs)
+	}
+	for _, l := range langs {
+		if stopSet(l) == nil || stemmer(l) == nil {
+			t.Errorf("language %q lacks a stop list or stemmer", l)
+		}
+	}
+	langs[0] = "zz"
+	if Languages()[0] == "zz" {
+		t.Error("Languages returns shared storage")
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	tests := []struct{ want, text string }{
+		{"en", "The committee said that it would publish the report on the new rail line before the end of the year."},
+		{"de", "Der Ausschuss sagte, dass er den Bericht über die neue Bahnlinie noch vor dem Ende des Jahres veröffentlichen wird."},
+		{"fr", "Le comité a dit qu'il publierait le rapport sur la nouvelle ligne de train avant la fin de l'année."},
+		{"es", "El comité dijo que publicaría el informe sobre la nueva línea de tren antes del final del año."},
+		{"it", "Il comitato ha detto che pubblicherà la relazione sulla nuova linea ferroviaria prima della fine dell'anno."},
+		{"pt", "O comitê disse que vai publicar o relatório sobre a nova linha de trem antes do fim do ano."},
+		{"nl", "De commissie zei dat zij het rapport over de nieuwe spoorlijn voor het einde van het jaar zal publiceren."},
+		{"sv", "Kommittén sade att den skulle publicera rapporten om den nya järnvägen före årets slut, och att den var klar."},
+		{"fi", "Valiokunta sanoi, että se julkaisee raportin uudesta rautatiestä ennen vuoden loppua, koska se on valmis."},
+		{"ru", "Комитет сказал, что он опубликует доклад о новой железной дороге до конца года, и что он уже готов."},
+		{"", "关键词提取是自然语言处理的任务。"},
+		{"", "Η επιτροπή είπε ότι θα δημοσιεύσει την έκθεση."},
+		{"", ""},
+		{"", "Neural networks"},
+	}
+	for _, tt := range tests {
+		if got := DetectLanguage(tt.text); got != tt.want {
+			t.Errorf("DetectLanguage(%.30q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{abstract, "", "a", "Ökonomie und Äpfel", "\xff\xfe", "multi-step matrix game's end",
+		"关键词提取", "U.S. e.g. A-B-C 3.5 x--y"} {
+		f.Add(s, 10, "")
+	}
+	f.Add("Die Inflation steigt.", 3, "de")
+	f.Fuzz(func(t *testing.T, text string, n int, lang string) {
+		got := Extract(text, WithMaxResults(n), WithLanguage(lang))
+		limit := DefaultMaxResults
+		if n > 0 {
+			limit = min(n, MaxResultsLimit)
+		}
+		if len(got) > limit {
+			t.Fatalf("%d phrases, limit %d", len(got), limit)
+		}
+		for i, k := range got {
+			if k.Text == "" || !(k.Score > 0) || i > 0 && k.Score > got[i-1].Score {
+				t.Fatalf("bad result %v", got)
+			}
+		}
+		_ = DetectLanguage(text)
+	})
+}

@@ -1,0 +1,55 @@
+package textseg
+
+import (
+	snowball "github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/danish"
+	"github.com/blevesearch/snowballstem/dutch"
+	"github.com/blevesearch/snowballstem/english"
+	"github.com/blevesearch/snowballstem/finnish"
+	"github.com/blevesearch/snowballstem/french"
+	"github.com/blevesearch/snowballstem/german"
+	"github.com/blevesearch/snowballstem/hungarian"
+	"github.com/blevesearch/snowballstem/italian"
+	"github.com/blevesearch/snowballstem/norwegian"
+	"github.com/blevesearch/snowballstem/portuguese"
+	"github.com/blevesearch/snowballstem/romanian"
+	"github.com/blevesearch/snowballstem/russian"
+	"github.com/blevesearch/snowballstem/spanish"
+	"github.com/blevesearch/snowballstem/swedish"
+	"github.com/blevesearch/snowballstem/turkish"
+)
+
+// snowballStemmers maps ISO 639-1 codes to the Snowball stemmers
+// (snowballstem.org) of that language.
+var snowballStemmers = map[string]func(*snowball.Env) bool{
+	"da": danish.Stem,
+	"de": german.Stem,
+	"en": english.Stem,
+	"es": spanish.Stem,
+	"fi": finnish.Stem,
+	"fr": french.Stem,
+	"hu": hungarian.Stem,
+	"it": italian.Stem,
+	"nl": dutch.Stem,
+	"no": norwegian.Stem,
+	"pt": portuguese.Stem,
+	"ro": romanian.Stem,
+	"ru": russian.Stem,
+	"sv": swedish.Stem,
+	"tr": turkish.Stem,
+}
+
+// Stemmer returns the Snowball stemmer of the language with ISO 639-1 code
+// lang, applied to a lower-case word, or nil when there is none. The
+// returned function is safe for concurrent use.
+func Stemmer(lang string) func(word string) string {
+	s, ok := snowballStemmers[lang]
+	if !ok {
+		return nil
+	}
+	return func(word string) string {
+		env := snowball.NewEnv(word)
+		s(env)
+		return env.Current()
+	}
+}

@@ -1,0 +1,180 @@
+// Package textseg splits text into the word, number and break tokens the
+// keyphrase engine works on, and stems words. The engine and the generator
+// of its data tables (internal/gendf) share it, so that the generated
+// tables are keyed exactly as the engine looks them up.
+package textseg
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clipperhouse/uax29/v2/words"
+)
+
+// Kind is the kind of a Token.
+type Kind uint8
+
+// Token kinds.
+const (
+	// Word is a run of letters (and digits, with inner hyphens, periods
+	// or apostrophes), e.g. "multi-step", "mp3", "u.s".
+	Word Kind = iota
+	// Number is a token without letters, e.g. "42", "3.5".
+	Number
+	// Break is punctuation or a line break: no phrase runs across it.
+	Break
+)
+
+// Token is one token of a text.
+type Token struct {
+	Start, End int    // byte offsets of the token in the text
+	Lower      string // lower-cased text of a Word or Number
+	Kind       Kind
+	Cap        bool // first rune is upper case
+	AllCaps    bool // every letter is upper case (and there are at least two)
+	SentEnd    bool // a Break that ends a sentence (. ! ? or a line break)
+}
+
+// wordJoiners keeps hyphenated compounds ("multi-step") as one word, as
+// they are one unit of a noun phrase.
+var wordJoiners = &words.Joiners[string]{Middle: []rune{'-'}}
+
+// Tokens appends the tokens of text to buf and returns it. Spaces are
+// dropped; a line break, and any punctuation, becomes a Break. An English
+// possessive "'s" is cut from its word and becomes a Break. Cost is linear
+// in len(text).
+func Tokens(buf []Token, text string) []Token {
+	it := words.FromString(text)
+	it.Joiners(wordJoiners)
+	for it.Next() {
+		tok := it.Value()
+		start := it.Start()
+		c := tok[0]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c == '\t':
+				continue
+			case c == '\n' || c == '\r':
+				buf = appendBreak(buf, start, it.End(), true)
+				continue
+			case isASCIIAlnum(c):
+				if start > 0 && text[start-1] == '&' && it.End() < len(text) && text[it.End()] == ';' {
+					// An HTML character reference left in the text
+					// ("&quot;") is punctuation.
+					buf = appendBreak(buf, start, it.End(), false)
+					continue
+				}
+				buf = appendWord(buf, tok, start)
+				continue
+			default:
+				if c == '-' || c == '/' || c == '\'' || c == '"' {
+					buf = appendBreak(buf, start, it.End(), false)
+					continue
+				}
+				end := c == '.' || c == '!' || c == '?' || c == ';'
+				if c == '.' && abbreviation(buf, start) {
+					end = false
+				}
+				buf = appendBreak(buf, start, it.End(), end)
+				continue
+			}
+		}
+		r, _ := utf8.DecodeRuneInString(tok)
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			buf = appendWord(buf, tok, start)
+		case unicode.IsSpace(r):
+			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
+				buf = appendBreak(buf, start, it.End(), true)
+			}
+		default:
+			end := r == '。' || r == '！' || r == '？' || r == '…'
+			buf = appendBreak(buf, start, it.End(), end)
+		}
+	}
+	return buf
+}
+
+// abbreviation reports whether a period at byte start closes an
+// abbreviation such as "e.g." or "U.S.": it follows, without a space, a
+// word that holds a period itself.
+func abbreviation(buf []Token, start int) bool {
+	n := len(buf)
+	if n == 0 || buf[n-1].Kind != Word || buf[n-1].End != start {
+		return false
+	}
+	return strings.IndexByte(buf[n-1].Lower, '.') >= 0
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func appendBreak(buf []Token, start, end int, sentEnd bool) []Token {
+	if n := len(buf); n > 0 && buf[n-1].Kind == Break {
+		buf[n-1].End = end
+		buf[n-1].SentEnd = buf[n-1].SentEnd || sentEnd
+		return buf
+	}
+	return append(buf, Token{Start: start, End: end, Kind: Break, SentEnd: sentEnd})
+}
+
+func appendWord(buf []Token, tok string, start int) []Token {
+	// Cut a trailing possessive or a dangling joiner.
+	possessive := false
+	if n := len(tok); n > 2 && (tok[n-2:] == "'s" || tok[n-2:] == "'S") {
+		tok = tok[:n-2]
+		possessive = true
+	} else if strings.HasSuffix(tok, "’s") && len(tok) > len("’s") {
+		tok = tok[:len(tok)-len("’s")]
+		possessive = true
+	}
+	t := Token{Start: start, End: start + len(tok), Kind: Number}
+	upper, lower, letters := 0, 0, 0
+	ascii := true
+	for i, r := range tok {
+		if r >= utf8.RuneSelf {
+			ascii = false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+				if i == 0 {
+					t.Cap = true
+				}
+			} else {
+				lower++
+			}
+		}
+	}
+	if letters > 0 {
+		t.Kind = Word
+	}
+	t.AllCaps = upper >= 2 && lower == 0
+	if upper == 0 {
+		t.Lower = tok
+	} else if ascii {
+		t.Lower = asciiLower(tok)
+	} else {
+		t.Lower = strings.ToLower(tok)
+	}
+	buf = append(buf, t)
+	if possessive {
+		buf = appendBreak(buf, t.End, t.End+2, false)
+	}
+	return buf
+}
+
+func asciiLower(s string) string {
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return string(b)
+}

@@ -1,0 +1,130 @@
+package keywords
+
+import (
+	"slices"
+	"sync"
+	"unicode"
+
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
+)
+
+// languages are the ISO 639-1 codes with a stop list, sorted.
+var languages = []string{"da", "de", "en", "es", "fi", "fr", "it", "nl", "no", "pt", "ru", "sv"}
+
+// Languages returns the ISO 639-1 codes of the languages Extract knows
+// (a stop list and a Snowball stemmer for each), sorted: da, de, en, es,
+// fi, fr, it, nl, no, pt, ru, sv. English alone also has word classes and
+// document frequencies. The slice is a fresh copy.
+func Languages() []string { return slices.Clone(languages) }
+
+func supported(code string) bool {
+	_, ok := slices.BinarySearch(languages, code)
+	return ok
+}
+
+// detectSample is how many leading word tokens language detection reads.
+const detectSample = 2000
+
+// DetectLanguage returns the ISO 639-1 code, one of Languages(), of the
+// language text is written in, or "" when it cannot tell (too few words,
+// or a script or language without a stop list, such as Chinese or Greek).
+//
+// It counts the stop words of each language among the first 2,000 words,
+// weighting a word shared by several languages less (the stop-word
+// profile method; Grefenstette 1995), and needs at least two stop-word
+// hits. Only the first MaxTextBytes of text are read.
+func DetectLanguage(text string) string {
+	text = truncate(text, MaxTextBytes)
+	s := statePool.Get().(*state)
+	defer s.release()
+	s.toks = textseg.Tokens(s.toks[:0], text)
+	return s.detect()
+}
+
+var (
+	langIndexOnce sync.Once
+	langIndex     map[string]uint16 // stop word -> bit set of languages listing it
+)
+
+func loadLangIndex() {
+	langIndexOnce.Do(func() {
+		langIndex = make(map[string]uint16)
+		for i, l := range languages {
+			for w := range stopSet(l) {
+				langIndex[w] |= 1 << i
+			}
+		}
+	})
+}
+
+// detect guesses the language of s.toks (see DetectLanguage).
+func (s *state) detect() string {
+	loadLangIndex()
+	var score [16]float64
+	hits, n := 0, 0
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.Kind != textseg.Word {
+			continue
+		}
+		if n++; n > detectSample {
+			break
+		}
+		mask, ok := langIndex[t.Lower]
+		if !ok {
+			continue
+		}
+		hits++
+		share := 1 / float64(popcount(mask))
+		for l := range languages {
+			if mask&(1<<l) != 0 {
+				score[l] += share
+			}
+		}
+	}
+	if hits < 2 {
+		return ""
+	}
+	best := -1
+	for l := range languages {
+		if best < 0 || score[l] > score[best] {
+			best = l
+		}
+	}
+	if score[best] < 1 {
+		return ""
+	}
+	return languages[best]
+}
+
+func popcount(m uint16) int {
+	n := 0
+	for ; m != 0; m &= m - 1 {
+		n++
+	}
+	return n
+}
+
+// mostlyLatin reports whether most letters of the first words of s.toks
+// are in the Latin script.
+func (s *state) mostlyLatin(text string) bool {
+	latin, other, n := 0, 0, 0
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.Kind != textseg.Word {
+			continue
+		}
+		if n++; n > detectSample {
+			break
+		}
+		for _, r := range text[t.Start:t.End] {
+			switch {
+			case r < 0x80 || unicode.Is(unicode.Latin, r):
+				latin++
+			case unicode.IsLetter(r):
+				other++
+			}
+		}
+	}
+	return latin > other
+}
