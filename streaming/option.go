@@ -37,7 +37,8 @@ type registerOptions struct {
 //     (the tutorial client ignores the sequence and payload fields).
 //
 // It is opt-in because an application may already serve a service of one of
-// those names, and grpc-go refuses (panics on) a duplicate registration.
+// those names, and a *grpc.Server treats a duplicate registration as fatal
+// (it logs the error and exits the process).
 func WithTutorialNames() RegisterOption {
 	return func(o *registerOptions) { o.tutorialNames = true }
 }

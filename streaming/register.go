@@ -23,7 +23,8 @@ const (
 // and with [WithTutorialNames] also under the tutorials' names. A nil srv
 // is NewServer(). It only registers: it creates no server, listener or
 // goroutine. Like every registration in grpc-go, it must happen before s
-// serves, and it panics if s already has a service of the same name.
+// serves, and a *grpc.Server that already has a service of the same name
+// logs a fatal error and exits the process.
 func Register(s grpc.ServiceRegistrar, srv *Server, opts ...RegisterOption) {
 	var o registerOptions
 	for _, opt := range opts {
