@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startServer builds examples/server and runs it on a port the OS picks,
+// as a user would, and returns its address. The server is stopped with
+// SIGTERM (graceful shutdown) when the test ends.
+func startServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "server")
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(gobin, "build", "-o", bin, "../server").CombinedOutput(); err != nil {
+		t.Fatalf("building examples/server: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-tutorial-names", "-drain", "0s", "-grace", "2s")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server did not exit cleanly on SIGTERM: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Error("server did not stop within 10s of SIGTERM")
+		}
+	})
+	addrRE := regexp.MustCompile(`msg=listening addr=(\S+)`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := addrRE.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case addr := <-found:
+		return addr
+	case <-time.After(30 * time.Second):
+		t.Fatal("server printed no listening address within 30s")
+		return ""
+	}
+}
+
+func TestClientAgainstServer(t *testing.T) {
+	addr := startServer(t)
+	cases := []struct {
+		args     []string
+		code     int
+		stdout   string // a regexp the output must match
+		stderrRE string
+	}{
+		{args: []string{"add", "2", "3"}, stdout: `^5\n$`},
+		{args: []string{"subtract", "10", "4"}, stdout: `^6\n$`},
+		{args: []string{"multiply", "6", "7"}, stdout: `^42\n$`},
+		{args: []string{"divide", "-7", "2"}, stdout: `^quotient -3 remainder -1\n$`},
+		{args: []string{"divide", "1", "0"}, code: 1, stderrRE: `^error: InvalidArgument: .*division by zero`},
+		{args: []string{"add", "2147483647", "1"}, code: 1, stderrRE: `^error: OutOfRange: `},
+		{args: []string{"-tutorial-names", "add", "5", "3"}, stdout: `^8\n$`},
+		{args: []string{"hello", "gopher"}, stdout: `^Hello, gopher!\n$`},
+		{args: []string{"hello-again", "gopher"}, stdout: `^Hello again, gopher!\n$`},
+		{args: []string{"-tutorial-names", "hello", "Happy Chappy"}, stdout: `^Hello, Happy Chappy!\n$`},
+		{args: []string{"hello", ""}, code: 1, stderrRE: `^error: InvalidArgument: `},
+		{args: []string{"keywords", "-max", "3", "Protocol buffers encode gRPC messages. Protocol buffers are compact, and gRPC messages travel over HTTP/2."},
+			stdout: `(?i)^(\d\.\d{4}\t[^\n]+\n){1,3}$`},
+		{args: []string{"-tutorial-names", "keywords", "Protocol buffers encode gRPC messages. Protocol buffers are compact."},
+			stdout: `(?i)protocol buffers`},
+		{args: []string{"keywords", "-max", "101", "text"}, code: 1, stderrRE: `^error: InvalidArgument: `},
+		{args: []string{"-md", "x-trace=42", "unary", "-echo", "x-trace", "-payload", "8", "ping"},
+			stdout: `header x-trace=\[42\] trailer x-trace=\[42\]\nping \(received true, payload 8 bytes\)\n`},
+		{args: []string{"server-stream", "-count", "3", "-interval", "5ms", "tick"},
+			stdout: `^#1 tick \(payload 0 bytes\)\n#2 tick \(payload 0 bytes\)\n#3 tick \(payload 0 bytes\)\n$`},
+		{args: []string{"server-stream", "-count", "3", "-status-code", "10", "-status-message", "stop", "-status-after", "1", "tick"},
+			code: 1, stdout: `^#1 tick`, stderrRE: `^error: Aborted: stop`},
+		{args: []string{"client-stream", "one", "two", "three"}, stdout: `^3 messages, 11 bytes: one two three\n$`},
+		{args: []string{"bidi", "a", "b"}, stdout: `^#1 a\n#2 b\n$`},
+		{args: []string{"-timeout", "100ms", "unary", "-interval", "5s", "slow"}, code: 1, stderrRE: `^error: DeadlineExceeded: `},
+		{args: []string{"unary", "-payload", "2000000", "big"}, code: 1, stderrRE: `^error: InvalidArgument: `},
+		{args: []string{"health"}, stdout: `^SERVING\n$`},
+		{args: []string{"health", "grpcexamples.streaming.v1.StreamingService"}, stdout: `^SERVING\n$`},
+		{args: []string{"health", "no.such.Service"}, code: 1, stderrRE: `^error: NotFound: `},
+		{args: []string{"no-such-command"}, code: 2, stderrRE: `unknown command`},
+		{args: []string{"add", "1"}, code: 2, stderrRE: `two int32 operands`},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), append([]string{"-addr", addr}, c.args...), &out, &errOut)
+			if code != c.code {
+				t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out.String(), errOut.String())
+			}
+			if c.stdout != "" && !regexp.MustCompile(c.stdout).MatchString(out.String()) {
+				t.Errorf("stdout %q does not match %q", out.String(), c.stdout)
+			}
+			if c.stderrRE != "" && !regexp.MustCompile(c.stderrRE).MatchString(errOut.String()) {
+				t.Errorf("stderr %q does not match %q", errOut.String(), c.stderrRE)
+			}
+		})
+	}
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
+	"google.golang.org/grpc/status"
+
+	"github.com/seed717b8fd8/grpcexamples/calculator"
+	"github.com/seed717b8fd8/grpcexamples/greeter"
+	"github.com/seed717b8fd8/grpcexamples/keywords"
+	"github.com/seed717b8fd8/grpcexamples/streaming"
+)
+
+// syncBuffer is the server's log output, read by the test while the server
+// writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startServer runs the server on a port the OS picks and returns a
+// connection to it, a function that begins shutdown (as SIGTERM does), and
+// a channel that yields run's result.
+func startServer(t *testing.T, args ...string) (*grpc.ClientConn, context.CancelFunc, <-chan error, *syncBuffer) {
+	t.Helper()
+	ctx, shutdown := context.WithCancel(t.Context())
+	t.Cleanup(shutdown)
+	logs := new(syncBuffer)
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), logs, func(a net.Addr) { addrs <- a })
+	}()
+	var addr net.Addr
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("server exited before serving: %v\n%s", err, logs)
+	}
+	cc, err := grpc.NewClient(addr.String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cc.Close() })
+	return cc, shutdown, done, logs
+}
+
+func TestServesEveryServiceWithHealthReflectionAndLogs(t *testing.T) {
+	cc, shutdown, done, logs := startServer(t, "-tutorial-names", "-drain", "300ms", "-grace", "1m")
+	ctx := t.Context()
+
+	if sum, err := calculator.NewClient(cc).Add(ctx, 2, 3); err != nil || sum != 5 {
+		t.Errorf("Add(2, 3) = %d, %v; want 5", sum, err)
+	}
+	if _, _, err := calculator.NewClient(cc).Divide(ctx, 1, 0); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("Divide(1, 0): code %v, want InvalidArgument", status.Code(err))
+	}
+	if msg, err := greeter.NewClient(cc, greeter.WithHelloWorldServer()).SayHello(ctx, "gopher"); err != nil || msg != "Hello, gopher!" {
+		t.Errorf("helloworld SayHello = %q, %v", msg, err)
+	}
+	res, err := keywords.NewClient(cc, keywords.WithTutorialServer()).GetKeywords(ctx, keywords.Request{
+		Text: "Server reflection lets grpcurl call a gRPC server without proto files. Server reflection is a gRPC service."})
+	if err != nil || len(res.Keyphrases) == 0 {
+		t.Errorf("tutorial GetKeywords = %v, %v; want keyphrases", res, err)
+	}
+	n := 0
+	for _, err := range streaming.NewClient(cc).ServerStream(ctx, "tick", streaming.Controls{MessageCount: 3}) {
+		if err != nil {
+			t.Fatalf("ServerStream: %v", err)
+		}
+		n++
+	}
+	if n != 3 {
+		t.Errorf("ServerStream gave %d messages, want 3", n)
+	}
+
+	// Health: SERVING for the server, each v1 service and each tutorial name.
+	hc := healthpb.NewHealthClient(cc)
+	for _, svc := range append([]string{"", "grpcexamples.calculator.v1.Calculator", "grpcexamples.greeter.v1.Greeter",
+		"grpcexamples.keywords.v1.KeywordService", "grpcexamples.streaming.v1.StreamingService"}, tutorialServices...) {
+		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{Service: svc})
+		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("health %q = %v, %v; want SERVING", svc, resp.GetStatus(), err)
+		}
+	}
+
+	// Reflection lists every v1 service, so grpcurl needs no .proto.
+	rs, err := reflectionpb.NewServerReflectionClient(cc).ServerReflectionInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+		t.Fatal(err)
+	}
+	lr, err := rs.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, s := range lr.GetListServicesResponse().GetService() {
+		listed[s.GetName()] = true
+	}
+	for _, want := range []string{"grpcexamples.calculator.v1.Calculator", "grpcexamples.greeter.v1.Greeter",
+		"grpcexamples.keywords.v1.KeywordService", "grpcexamples.streaming.v1.StreamingService", "grpc.health.v1.Health"} {
+		if !listed[want] {
+			t.Errorf("reflection does not list %s (got %v)", want, listed)
+		}
+	}
+	_ = rs.CloseSend()
+
+	// Request logs carry method, status code, duration and peer.
+	log := logs.String()
+	for _, want := range []string{"grpc.method=Divide", "grpc.code=InvalidArgument", "grpc.time_ms=", "peer.address=127.0.0.1:", "grpc.service=helloworld.Greeter"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("request log lacks %q:\n%s", want, log)
+		}
+	}
+
+	// Graceful shutdown: a health watcher sees NOT_SERVING while the
+	// server drains, then run returns nil.
+	watch, err := hc.Watch(ctx, &healthpb.HealthCheckRequest{Service: "grpcexamples.calculator.v1.Calculator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, err := watch.Recv(); err != nil || first.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("first Watch update = %v, %v; want SERVING", first.GetStatus(), err)
+	}
+	shutdown()
+	next, err := watch.Recv()
+	if err != nil || next.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("Watch update after shutdown began = %v, %v; want NOT_SERVING", next.GetStatus(), err)
+	}
+	// During the drain, new calls are still served.
+	if sum, err := calculator.NewClient(cc).Add(ctx, 1, 1); err != nil || sum != 2 {
+		t.Errorf("Add during drain = %d, %v; want 2", sum, err)
+	}
+	// The open Watch stream ends with the drain instead of holding the
+	// graceful stop for the whole minute of -grace.
+	if _, err := watch.Recv(); status.Code(err) != codes.Unavailable {
+		t.Errorf("Watch after the drain: %v, want Unavailable", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run after shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not stop within 30s; an open health Watch holds GracefulStop")
+	}
+	if strings.Contains(logs.String(), "grace period over") {
+		t.Errorf("server cut calls at the end of -grace; want a graceful stop:\n%s", logs)
+	}
+}
+
+func TestWithoutTutorialNamesTheyAreUnimplemented(t *testing.T) {
+	cc, _, _, _ := startServer(t)
+	_, err := greeter.NewClient(cc, greeter.WithHelloWorldServer()).SayHello(t.Context(), "gopher")
+	if status.Code(err) != codes.Unimplemented {
+		t.Errorf("helloworld.Greeter without -tutorial-names: code %v, want Unimplemented", status.Code(err))
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-no-such-flag"},
+		{"-tls-cert", "cert.pem"},
+		{"-addr", "127.0.0.1:0", "extra"},
+		{"-addr", "not-an-address"},
+	} {
+		if err := run(t.Context(), args, new(syncBuffer), nil); err == nil {
+			t.Errorf("run(%q) = nil, want an error", args)
+		}
+	}
+}
