@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Node peer: @grpc/grpc-js with the .proto files loaded at run time by
+# @grpc/proto-loader, against examples/server.
+#
+#   bash interop/node/run.sh
+#
+# Calls every v1 method (all four streaming kinds) with a deadline and
+# metadata, checks one error status per method and the echoed metadata in
+# header and trailer, and calls the quick start's helloworld.Greeter.
+# Installs the versions pinned in package.json into interop/node/node_modules
+# (gitignored; no lock file) when they are missing, and Debian's nodejs and
+# npm when there is no node at all.
+PEER=node
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+HERE="$ROOT/interop/node"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+
+# Installed version of package $1, or empty.
+installed() {
+  node -e 'try { console.log(require(process.argv[1] + "/package.json").version) } catch (e) {}' \
+    "$HERE/node_modules/$1" 2>/dev/null
+}
+# Pinned version of package $1 in package.json.
+pinned() {
+  node -e 'console.log(require(process.argv[1]).dependencies[process.argv[2]])' "$HERE/package.json" "$1"
+}
+need_install=""
+for pkg in @grpc/grpc-js @grpc/proto-loader; do
+  [ "$(installed "$pkg")" = "$(pinned "$pkg")" ] || need_install=1
+done
+if [ -n "$need_install" ]; then
+  log "npm install (pinned in package.json)"
+  (cd "$HERE" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+log "node $(node --version), @grpc/grpc-js $(installed @grpc/grpc-js), @grpc/proto-loader $(installed @grpc/proto-loader)"
+
+log "building examples/server"
+build_server
+start_server -tutorial-names
+check "node v1 clients" timeout 120 node "$HERE/v1_clients.js" "$ADDR"
+server_exit() { stop_server; }
+check "Go server exits 0 on SIGTERM" server_exit
+
+finish
