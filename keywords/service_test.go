@@ -633,6 +633,7 @@ func BenchmarkGetKeywords(b *testing.B) {
 	srv := bufconntest.Start(b, func(s grpc.ServiceRegistrar) { keywords.Register(s, keywords.NewServer()) })
 	c := keywords.NewClient(srv.Conn)
 	ctx := context.Background()
+	b.ReportAllocs()
 	b.SetBytes(int64(len(paragraph)))
 	for b.Loop() {
 		if _, err := c.GetKeywords(ctx, keywords.Request{Text: paragraph}); err != nil {
@@ -650,6 +651,7 @@ func BenchmarkStream(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.ReportAllocs()
 	b.SetBytes(int64(len(paragraph)))
 	for b.Loop() {
 		if err := st.Send(keywords.Request{Text: paragraph}); err != nil {
