@@ -15,11 +15,17 @@
 // The method is unsupervised: candidates are noun phrases of one to four
 // words (the adjective-noun pattern of Hulth 2003; for languages other than
 // English, runs of words between stop words, as in RAKE), ranked by TfIdf
-// over word stems weighted by where in the text they occur (after
-// PositionRank and YAKE), and deduplicated by stemmed form. Its quality on
-// the public benchmarks of shared/data/keywords (Inspec, SemEval-2010,
-// 500N-KPCrowd), under the standard protocol, and its speed are measured by
-// the kpeval command (keywords/cmd/kpeval).
+// over word stems (Spärck Jones 1972; Hasan & Ng 2014) weighted by where in
+// the text they occur (after PositionRank, Florescu & Caragea 2017, and
+// YAKE, Campos et al. 2020). One-word phrases are weighed by two signals of
+// the whole text: the share of its candidates that have several words (the
+// statistic of KP-Miner, El-Beltagy & Rafea 2009) and how dense it is in
+// names (named entities carry news keyphrases, Marujo et al. 2012).
+// Phrases are deduplicated by stemmed form, and a phrase whose stems are
+// a run of a better phrase's ("services" after "grpc services") is
+// dropped. Its quality on the public benchmarks of shared/data/keywords
+// (Inspec, SemEval-2010, 500N-KPCrowd), under the standard protocol, and
+// its speed are measured by the kpeval command (keywords/cmd/kpeval).
 //
 // # The service
 //

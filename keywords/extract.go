@@ -53,15 +53,23 @@ const MaxResultsLimit = 100
 //     between stop words and punctuation (Rose et al. 2010, RAKE).
 //   - Candidates are ranked (rank.go) by TfIdf over word stems (Spärck
 //     Jones 1972; Hasan & Ng 2014) weighted by the position of occurrences
-//     (Florescu & Caragea 2017, PositionRank; Campos et al. 2020, YAKE).
-//   - Phrases are deduplicated by stemmed form (Snowball stemmers).
+//     (Florescu & Caragea 2017, PositionRank) and their spread (Campos et
+//     al. 2020, YAKE).
+//   - One-word phrases are weighed by how much the text favours them: less
+//     when most of its distinct candidates have several words, as in
+//     technical writing (the statistic of KP-Miner, El-Beltagy & Rafea
+//     2009; Justeson & Katz 1995 on terms), more when many of its words are
+//     names, as in news (Marujo et al. 2012).
+//   - Phrases are deduplicated by stemmed form (Snowball stemmers), and a
+//     phrase whose stems are a run of the stems of a better-ranked phrase
+//     is dropped: "services" after "grpc services".
 //
 // The language is WithLanguage's, or detected as DetectLanguage does when
 // unset or unsupported; undetected text in the Latin script is taken as
 // English. Text in another language (for example Chinese, Japanese or
 // Greek) has no stop list or stemmer: its phrases are runs of up to four
 // words between punctuation (for Chinese and Japanese, UAX #29 makes each
-// ideograph a word), ranked by frequency and position alone.
+// ideograph a word), ranked as above but without document frequencies.
 func Extract(text string, opts ...Option) []Keyphrase {
 	o := options{maxResults: DefaultMaxResults}
 	for _, opt := range opts {

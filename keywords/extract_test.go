@@ -32,10 +32,12 @@ func TestExtractAbstract(t *testing.T) {
 	if len(kps) == 0 || len(kps) > DefaultMaxResults {
 		t.Fatalf("got %d phrases, want 1..%d: %q", len(kps), DefaultMaxResults, got)
 	}
-	if !slices.Contains(got[:5], "keyphrase extraction") {
+	// "keyphrase extraction" itself is dropped, contained in the title's
+	// "fast keyphrase extraction".
+	if !slices.ContainsFunc(got[:5], func(p string) bool { return strings.Contains(p, "keyphrase extraction") }) {
 		t.Errorf("keyphrase extraction not in the top 5 of %q", got)
 	}
-	for _, want := range []string{"noun phrases", "scientific abstracts", "document frequency"} {
+	for _, want := range []string{"noun phrases", "scientific abstracts", "inverse document frequency"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("missing %q in %q", want, got)
 		}
@@ -82,6 +84,22 @@ func TestExtractDedupesByStem(t *testing.T) {
 	}
 	if _, ok := seen[eval.Stem("neural network")]; !ok {
 		t.Errorf("neural network missing: %v", seen)
+	}
+}
+
+func TestExtractDropsContained(t *testing.T) {
+	text := "gRPC services in Go\nThe grpc services of this package call other services. " +
+		"Grpc services stream keyphrases; services answer fast."
+	got := texts(Extract(text, WithMaxResults(MaxResultsLimit)))
+	if !slices.Contains(got, "grpc services") {
+		t.Fatalf("grpc services not in %q", got)
+	}
+	for i, p := range got {
+		for _, better := range got[:i] {
+			if strings.Contains(" "+eval.Stem(better)+" ", " "+eval.Stem(p)+" ") {
+				t.Errorf("%q is returned after %q, which contains it", p, better)
+			}
+		}
 	}
 }
 
@@ -291,6 +309,24 @@ func TestDetectLanguage(t *testing.T) {
 		{"sv", "Kommittén sade att den skulle publicera rapporten om den nya järnvägen före årets slut, och att den var klar."},
 		{"fi", "Valiokunta sanoi, että se julkaisee raportin uudesta rautatiestä ennen vuoden loppua, koska se on valmis."},
 		{"ru", "Комитет сказал, что он опубликует доклад о новой железной дороге до конца года, и что он уже готов."},
+		{"da", "Udvalget sagde, at det ville offentliggøre rapporten om den nye jernbane inden årets udgang, og at den er klar."},
+		{"no", "Komiteen sa at den ville publisere rapporten om den nye jernbanen før slutten av året, og at den er ferdig."},
+		// Short sentences, as in a chat message or a title with a verb.
+		{"en", "The cat is on the mat."},
+		{"de", "Der Hund ist nicht in dem Haus."},
+		{"fr", "Le chat est sur la table avec le chien."},
+		{"es", "El perro está en la casa con los niños."},
+		{"it", "Il gatto è nella casa con il cane."},
+		{"pt", "O gato está em casa com o cão e os meninos."},
+		{"nl", "De kat is in het huis met de hond."},
+		{"sv", "Katten är i huset och hunden är ute."},
+		{"da", "Katten er i huset, og hunden er ude hos ham."},
+		{"no", "Katten er i huset, og hunden er ute hos meg."},
+		{"fi", "Kissa on talossa ja koira on ulkona, koska se ei ole väsynyt."},
+		{"ru", "Кошка дома, а собака на улице."},
+		{"", "Η γάτα είναι στο σπίτι και ο σκύλος είναι έξω."},
+		{"", "猫在家里，狗在外面。"},
+		{"", "猫は家にいて、犬は外にいます。"},
 		{"", "关键词提取是自然语言处理的任务。"},
 		{"", "Η επιτροπή είπε ότι θα δημοσιεύσει την έκθεση."},
 		{"", ""},
