@@ -2,6 +2,8 @@ package keywords
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
 )
@@ -193,10 +195,37 @@ func (s *state) render(text string, c *candidate) string {
 		}
 		st := &s.stems[w.stem]
 		if tok.AllCaps || w.name || tok.Cap && st.capMid && !st.lowerSeen {
-			b.WriteString(text[tok.Start:tok.End])
+			b.WriteString(undot(text[tok.Start:tok.End]))
 		} else {
 			b.WriteString(tok.Lower)
 		}
 	}
 	return b.String()
+}
+
+// undot writes an acronym spelt with periods, such as "U.S" or "U.K" (the
+// tokenizer leaves out a final period), as its letters: "US", "UK", the
+// form most style guides now use and the one a reader types. Any other
+// word is returned as it is.
+func undot(w string) string {
+	if len(w) < 3 || w[1] != '.' {
+		return w
+	}
+	letters := 0
+	for i, r := range w {
+		if i%2 == 1 {
+			if r != '.' {
+				return w
+			}
+			continue
+		}
+		if r >= utf8.RuneSelf || !unicode.IsLetter(r) {
+			return w
+		}
+		letters++
+	}
+	if letters < 2 {
+		return w
+	}
+	return strings.ReplaceAll(w, ".", "")
 }

@@ -307,7 +307,12 @@ func (s *state) markNames() {
 }
 
 // sentBreakBefore reports whether a sentence ends between word k-1 and k.
+// The period of a short capitalised stop word, a title such as "Dr." or
+// "Rep.", does not end a sentence: the name after it is inside one.
 func (s *state) sentBreakBefore(k int) bool {
+	if p := &s.words[k-1]; p.class == classStop && s.toks[p.tok].Cap && len(s.toks[p.tok].Lower) <= 4 {
+		return false
+	}
 	for t := s.words[k-1].tok + 1; t < s.words[k].tok; t++ {
 		if s.toks[t].Kind == textseg.Break && s.toks[t].SentEnd {
 			return true

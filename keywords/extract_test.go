@@ -362,3 +362,48 @@ func FuzzExtract(f *testing.F) {
 		_ = DetectLanguage(text)
 	})
 }
+
+func TestUndot(t *testing.T) {
+	for in, want := range map[string]string{
+		"U.S":     "US",
+		"U.S.":    "US",
+		"U.K":     "UK",
+		"e.g":     "eg",
+		"A.":      "A.",
+		"U":       "U",
+		"Node.js": "Node.js",
+		"3.14":    "3.14",
+		"Ü.S":     "Ü.S",
+		"U.SA":    "U.SA",
+		"U..S":    "U..S",
+	} {
+		if got := undot(in); got != want {
+			t.Errorf("undot(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// News boilerplate, such as agency credits and titles before names, is not
+// a keyphrase, and acronyms spelt with periods come back without them.
+func TestExtractNewsBoilerplate(t *testing.T) {
+	text := "WASHINGTON (AP) — Rep. Jane Doe of Tennessee said the U.S. budget " +
+		"deficit will grow. Sen. John Roe disagreed: the U.S. budget deficit, he said, " +
+		"will shrink as Mr. Roe's tax plan takes effect. AP reporters asked Dr. Doe again."
+	got := texts(Extract(text, WithMaxResults(MaxResultsLimit)))
+	for _, p := range got {
+		for _, w := range strings.Fields(strings.ToLower(p)) {
+			switch w {
+			case "ap", "rep", "sen", "mr", "dr":
+				t.Errorf("%q holds the boilerplate word %q (all: %q)", p, w, got)
+			}
+		}
+		if strings.Contains(p, ".") {
+			t.Errorf("%q keeps the periods of an acronym (all: %q)", p, got)
+		}
+	}
+	for _, want := range []string{"US", "Jane Doe"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("%q not in %q", want, got)
+		}
+	}
+}
