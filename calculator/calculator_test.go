@@ -210,3 +210,15 @@ func TestConcurrentCalls(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A nil server registers NewServer(), as in the other service packages,
+// and a nil option is ignored.
+func TestRegisterNilServer(t *testing.T) {
+	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
+		calculator.Register(s, nil, nil, calculator.WithTutorialNames())
+	})
+	got, err := calculator.NewClient(srv.Conn).Add(context.Background(), 2, 3)
+	if err != nil || got != 5 {
+		t.Fatalf("Add(2, 3) = %d, %v; want 5, nil", got, err)
+	}
+}

@@ -16,14 +16,19 @@ const TutorialServiceName = "calculator.Calculator"
 // Register mounts srv on s as grpcexamples.calculator.v1.Calculator and,
 // with [WithTutorialNames], also as the tutorial's calculator.Calculator
 // (Add and Subtract only). It only registers: it creates no server,
-// listener or goroutine. Call it before s starts serving.
+// listener or goroutine. Call it before s starts serving. A nil srv means NewServer().
 //
 // A *grpc.Server treats registering a service name twice as fatal (it logs
 // the error and exits the program), so call Register once per server.
 func Register(s grpc.ServiceRegistrar, srv *Server, opts ...RegisterOption) {
+	if srv == nil {
+		srv = NewServer()
+	}
 	var cfg registerConfig
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	calculatorv1.RegisterCalculatorServer(s, srv)
 	if cfg.tutorialNames {

@@ -197,3 +197,15 @@ func FuzzSayHello(f *testing.F) {
 		}
 	})
 }
+
+// A nil server registers NewServer(), as in the other service packages,
+// and a nil option is ignored.
+func TestRegisterNilServer(t *testing.T) {
+	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
+		greeter.Register(s, nil, nil, greeter.WithTutorialNames())
+	})
+	got, err := greeter.NewClient(srv.Conn).SayHello(context.Background(), "gopher")
+	if err != nil || got != "Hello, gopher!" {
+		t.Fatalf("SayHello(gopher) = %q, %v; want %q, nil", got, err, "Hello, gopher!")
+	}
+}

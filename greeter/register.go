@@ -22,14 +22,19 @@ const (
 // Register mounts srv on s as grpcexamples.greeter.v1.Greeter and, with
 // [WithTutorialNames], also as greeter.Greeter and helloworld.Greeter. It
 // only registers: it creates no server, listener or goroutine. Call it
-// before s starts serving.
+// before s starts serving. A nil srv means NewServer().
 //
 // A *grpc.Server treats registering a service name twice as fatal (it logs
 // the error and exits the program), so call Register once per server.
 func Register(s grpc.ServiceRegistrar, srv *Server, opts ...RegisterOption) {
+	if srv == nil {
+		srv = NewServer()
+	}
 	var cfg registerConfig
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	greeterv1.RegisterGreeterServer(s, srv)
 	if cfg.tutorialNames {
