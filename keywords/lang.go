@@ -2,6 +2,7 @@ package keywords
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 
@@ -127,4 +128,28 @@ func (s *state) mostlyLatin(text string) bool {
 		}
 	}
 	return latin > other
+}
+
+// pickLanguage sets s.lang to the language Extract uses for s.toks: want
+// when it is one of Languages (any case), else the detected one, else
+// English for text mostly in the Latin script, else "" (no stop list).
+func (s *state) pickLanguage(text, want string) {
+	s.lang = strings.ToLower(want)
+	if !supported(s.lang) {
+		s.lang = s.detect()
+		if s.lang == "" && s.mostlyLatin(text) {
+			s.lang = "en"
+		}
+	}
+}
+
+// languageUsed returns the language whose stop list Extract uses for text
+// when asked for want, as pickLanguage chooses it.
+func languageUsed(text, want string) string {
+	text = truncate(text, MaxTextBytes)
+	s := statePool.Get().(*state)
+	defer s.release()
+	s.toks = textseg.Tokens(s.toks[:0], text)
+	s.pickLanguage(text, want)
+	return s.lang
 }

@@ -50,9 +50,11 @@ func NewServer(opts ...Option) *Server {
 // keyphrases the same phrases with their scores. The proto promises scores
 // in (0, 1], comparable within one response, so each is Extract's score
 // divided by the best one's: the first keyphrase scores 1. language is the
-// one used: the request's (in lower case; codes are case-insensitive), else
-// the server's default from [NewServer], else the one [DetectLanguage]
-// finds. id is copied from the request.
+// one whose stop list was used: the request's (in lower case; codes are
+// case-insensitive), else the server's default from [NewServer], else the
+// one [DetectLanguage] finds, else "en" for text mostly in the Latin script
+// (as [Extract] does), else "" (no stop list, as for Chinese or Greek).
+// id is copied from the request.
 //
 // Text that is empty or only white space has no keyphrases: the response is
 // OK with empty lists (and the request's language, if any). This keeps a
@@ -118,7 +120,7 @@ func (s *Server) extract(req *keywordsv1.GetKeywordsRequest) *keywordsv1.GetKeyw
 		resp.Language = s.language
 	}
 	if resp.Language == "" {
-		resp.Language = DetectLanguage(text)
+		resp.Language = languageUsed(text, "")
 	}
 	opts := slices.Clip(s.opts)
 	if resp.Language != "" {

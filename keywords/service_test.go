@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -211,6 +212,31 @@ func TestGetKeywordsLanguage(t *testing.T) {
 				t.Errorf("Language = %q for %q, want %q", res.Language, strings.ToUpper(lang), lang)
 			}
 		})
+	}
+}
+
+// Without a language in the request, the response names the stop list
+// used: the detected language, English for Latin-script text too short to
+// detect (as Extract does), and none for a script without a stop list.
+func TestGetKeywordsLanguageUsed(t *testing.T) {
+	srv := start(t, nil)
+	c := keywords.NewClient(srv.Conn)
+	for _, tt := range []struct{ text, want string }{
+		{paragraph, "en"},
+		{"Der Server erkennt die Sprache des Textes und wählt die passende Stoppwortliste.", "de"},
+		{"Protocol buffers encode gRPC messages.", "en"},
+		{"Τα πρωτόκολλα επικοινωνίας ορίζουν μηνύματα.", ""},
+	} {
+		res, err := c.GetKeywords(context.Background(), keywords.Request{Text: tt.text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Language != tt.want {
+			t.Errorf("Language = %q for %q, want %q", res.Language, tt.text, tt.want)
+		}
+		if len(res.Keyphrases) == 0 {
+			t.Errorf("no keyphrases for %q", tt.text)
+		}
 	}
 }
 
@@ -454,6 +480,45 @@ func TestStreamCancel(t *testing.T) {
 	cancel()
 	_, err = st.Receive()
 	checkStatus(t, err, codes.Canceled)
+}
+
+// A stream whose deadline passes ends with DeadlineExceeded.
+func TestStreamDeadline(t *testing.T) {
+	srv := start(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	st, err := keywords.NewClient(srv.Conn).Stream(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Send(keywords.Request{ID: "1", Text: paragraph}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Receive(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Receive() // nothing more was sent: waits for the deadline
+	checkStatus(t, err, codes.DeadlineExceeded)
+}
+
+// A stream whose server goes away ends with Unavailable.
+func TestStreamServerStopped(t *testing.T) {
+	srv := start(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := keywords.NewClient(srv.Conn).Stream(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Send(keywords.Request{ID: "1", Text: paragraph}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Receive(); err != nil {
+		t.Fatal(err)
+	}
+	srv.GRPCServer.Stop()
+	_, err = st.Receive()
+	checkStatus(t, err, codes.Unavailable)
 }
 
 // recordMethods is a server interceptor that records the method paths called.
