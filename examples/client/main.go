@@ -5,6 +5,7 @@
 //	go run ./examples/client divide 7 2
 //	go run ./examples/client hello gopher
 //	go run ./examples/client keywords -max 5 "text to extract keyphrases from"
+//	go run ./examples/client keywords-stream -files README.md doc.go
 //	go run ./examples/client server-stream -count 3 -interval 100ms tick
 //	go run ./examples/client client-stream one two three
 //	go run ./examples/client bidi a b c
@@ -69,6 +70,9 @@ commands:
   add|subtract|multiply|divide A B      calculator (int32 operands)
   hello|hello-again NAME                greeter
   keywords [-max N] [-lang CODE] TEXT   keyphrases of TEXT (or -file PATH)
+  keywords-stream [-max N] [-lang CODE] [-files] TEXT...
+                                        keyphrases of each TEXT (or file) on one
+                                        bidirectional stream, printed as they arrive
   unary [controls] MESSAGE              streaming: unary
   server-stream [controls] MESSAGE      streaming: server-streaming
   client-stream [controls] MESSAGE...   streaming: client-streaming
@@ -135,6 +139,8 @@ func dispatch(ctx context.Context, cc *grpc.ClientConn, tutorial bool, cmd strin
 		return greet(ctx, cc, tutorial, cmd, args, w)
 	case "keywords":
 		return extract(ctx, cc, tutorial, args, w)
+	case "keywords-stream":
+		return extractStream(ctx, cc, args, w)
 	case "unary", "server-stream", "client-stream", "bidi":
 		return stream(ctx, cc, cmd, args, w)
 	case "health":
@@ -234,6 +240,65 @@ func extract(ctx context.Context, cc *grpc.ClientConn, tutorial bool, args []str
 		fmt.Fprintf(w, "%.4f\t%s\n", k.Score, k.Text)
 	}
 	return nil
+}
+
+// extractStream sends each document on one StreamKeywords stream, from a
+// second goroutine, and prints each answer as it arrives: id, language and
+// the keyphrases separated by "; ".
+func extractStream(ctx context.Context, cc *grpc.ClientConn, args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("keywords-stream", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	max := fs.Int("max", 0, "most keyphrases per document (0: server default)")
+	lang := fs.String("lang", "", "ISO 639-1 language code (empty: detect)")
+	files := fs.Bool("files", false, "each argument is a file to read as one document")
+	if err := fs.Parse(args); err != nil {
+		return usageError{"keywords-stream: " + err.Error()}
+	}
+	if fs.NArg() == 0 {
+		return usageError{"keywords-stream takes at least one TEXT (or file with -files)"}
+	}
+	reqs := make([]keywords.Request, fs.NArg())
+	for i, a := range fs.Args() {
+		reqs[i] = keywords.Request{Text: a, ID: strconv.Itoa(i + 1), MaxResults: *max, Language: *lang}
+		if *files {
+			b, err := os.ReadFile(a)
+			if err != nil {
+				return usageError{err.Error()}
+			}
+			reqs[i].Text, reqs[i].ID = string(b), a
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the stream, and so the sender, on an early return
+	st, err := keywords.NewClient(cc).Stream(ctx)
+	if err != nil {
+		return err
+	}
+	sent := make(chan error, 1)
+	go func() {
+		for _, r := range reqs {
+			if err := st.Send(r); err != nil {
+				sent <- err // the stream ended; Receive returns its status
+				return
+			}
+		}
+		sent <- st.CloseSend()
+	}()
+	for {
+		res, err := st.Receive()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		phrases := make([]string, len(res.Keyphrases))
+		for i, k := range res.Keyphrases {
+			phrases[i] = k.Text
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\n", res.ID, res.Language, strings.Join(phrases, "; "))
+	}
+	return <-sent
 }
 
 func stream(ctx context.Context, cc *grpc.ClientConn, kind string, args []string, w io.Writer) error {
