@@ -95,6 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var md mdFlag
 	fs.Var(&md, "md", "request metadata key=value (repeatable)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0 // -h: usage was asked for and printed
+		}
 		return 2
 	}
 	if fs.NArg() == 0 {

@@ -12,7 +12,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
+
+// TestMain fails the run if a test leaves a goroutine behind (a server
+// not stopped, a connection left open, a stream not ended).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // startServer builds examples/server and runs it on a port the OS picks,
 // as a user would, and returns its address. The server is stopped with
@@ -97,6 +103,7 @@ func TestClientAgainstServer(t *testing.T) {
 		{args: []string{"keywords-stream", "-files", "main.go", "main_test.go"}, stdout: `^main\.go\ten\t[^\n]+\nmain_test\.go\ten\t[^\n]+\n$`},
 		{args: []string{"keywords-stream", "ok", strings.Repeat("x", 2<<20)}, code: 1, stderrRE: `^error: InvalidArgument: .*request 2`},
 		{args: []string{"keywords-stream"}, code: 2},
+		{args: []string{"-h"}, code: 0, stderrRE: `^usage: client `},
 		{args: []string{"-md", "x-trace=42", "unary", "-echo", "x-trace", "-payload", "8", "ping"},
 			stdout: `header x-trace=\[42\] trailer x-trace=\[42\]\nping \(received true, payload 8 bytes\)\n`},
 		{args: []string{"server-stream", "-count", "3", "-interval", "5ms", "tick"},

@@ -20,7 +20,13 @@ import (
 	"github.com/seed717b8fd8/grpcexamples/greeter"
 	"github.com/seed717b8fd8/grpcexamples/keywords"
 	"github.com/seed717b8fd8/grpcexamples/streaming"
+
+	"go.uber.org/goleak"
 )
+
+// TestMain fails the run if a test leaves a goroutine behind (a server
+// not stopped, a connection left open, a stream not ended).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // syncBuffer is the server's log output, read by the test while the server
 // writes to it.
@@ -47,13 +53,19 @@ func (s *syncBuffer) String() string {
 func startServer(t *testing.T, args ...string) (*grpc.ClientConn, context.CancelFunc, <-chan error, *syncBuffer) {
 	t.Helper()
 	ctx, shutdown := context.WithCancel(t.Context())
-	t.Cleanup(shutdown)
 	logs := new(syncBuffer)
 	addrs := make(chan net.Addr, 1)
 	done := make(chan error, 1)
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
 		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), logs, func(a net.Addr) { addrs <- a })
 	}()
+	// A test that does not wait for run still leaves no server behind.
+	t.Cleanup(func() {
+		shutdown()
+		<-finished
+	})
 	var addr net.Addr
 	select {
 	case addr = <-addrs:

@@ -42,6 +42,9 @@ bufconn, so a test of a gRPC client needs no network and no free port.`
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the flag package has printed the usage
+		}
 		fmt.Fprintln(os.Stderr, "tour:", err)
 		os.Exit(1)
 	}
