@@ -59,7 +59,9 @@ const MaxResultsLimit = 100
 //     when most of its distinct candidates have several words, as in
 //     technical writing (the statistic of KP-Miner, El-Beltagy & Rafea
 //     2009; Justeson & Katz 1995 on terms), more when many of its words are
-//     names, as in news (Marujo et al. 2012).
+//     proper names, as in news (Marujo et al. 2012).
+//   - In a headline (a short first line), a word in -s between nouns is
+//     read as a verb, as headlines use them ("FDA panel delays action").
 //   - Phrases are deduplicated by stemmed form (Snowball stemmers), and a
 //     phrase whose stems are a run of the stems of a better-ranked phrase
 //     is dropped: "services" after "grpc services".
@@ -86,13 +88,7 @@ func Extract(text string, opts ...Option) []Keyphrase {
 	s := statePool.Get().(*state)
 	defer s.release()
 	s.toks = textseg.Tokens(s.toks[:0], text)
-	s.lang = strings.ToLower(o.language)
-	if !supported(s.lang) {
-		s.lang = s.detect()
-		if s.lang == "" && s.mostlyLatin(text) {
-			s.lang = "en"
-		}
-	}
+	s.pickLanguage(text, o.language)
 	s.classify(text)
 	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
 	s.addCandidates()
@@ -238,6 +234,40 @@ func (s *state) classify(text string) {
 		s.words = append(s.words, word{tok: int32(i), stem: si, class: class})
 	}
 	s.markNames()
+	if en {
+		s.markSVerbs(text)
+	}
+}
+
+// markSVerbs makes a verb of a headline word ending in -s that stands
+// after a noun and before another word of a noun-phrase run, as in
+// "Unemployment drop boosts stocks" and "FDA panel delays action".
+// Headlines drop articles and put their verbs in the simple present
+// (Mårdh 1980, "Headlinese"), so that a verb in -s there reads like a
+// plural noun to the lexicon; but the modifiers of an English noun
+// compound are mostly singular (the plural constraint on compounding,
+// Kiparsky 1982), so a plural-looking word inside a run of a headline is
+// more likely its verb. Only the headline (see headlineWords) is read
+// this way: in running text plural modifiers are common enough
+// ("information systems design", "time series data") to make the rule
+// cost more than it gains (on Inspec abstracts). Names and words ending in
+// -ss, -us, -is or -ics ("process", "status", "analysis", "physics") are
+// left alone.
+func (s *state) markSVerbs(text string) {
+	ws := s.words[:s.headlineWords(text)]
+	for k := 1; k+1 < len(ws); k++ {
+		w := &ws[k]
+		if w.class != textseg.Noun || w.name || ws[k-1].class != textseg.Noun ||
+			ws[k-1].tok != w.tok-1 || ws[k+1].tok != w.tok+1 || !inside(ws[k+1].class) {
+			continue
+		}
+		l := s.toks[w.tok].Lower
+		if len(l) < 4 || l[len(l)-1] != 's' || strings.HasSuffix(l, "ss") ||
+			strings.HasSuffix(l, "us") || strings.HasSuffix(l, "is") || strings.HasSuffix(l, "ics") {
+			continue
+		}
+		w.class = textseg.Verb
+	}
 }
 
 // cutElision drops an elided article or pronoun from a French or Italian
@@ -304,6 +334,24 @@ func (s *state) markNames() {
 			w.name = st.capMid && !st.lowerSeen
 		}
 	}
+}
+
+// headlineWords returns the number of words of the text's headline: its
+// first line, when that line is a sentence of its own (no sentence ends
+// inside it) of at most 20 words, as the title of a news story or paper
+// is; 0 when there is none.
+func (s *state) headlineWords(text string) int {
+	for k := 1; k < len(s.words) && k <= 20; k++ {
+		for t := s.words[k-1].tok + 1; t < s.words[k].tok; t++ {
+			if tk := &s.toks[t]; tk.Kind == textseg.Break && tk.SentEnd {
+				if strings.IndexByte(text[tk.Start:tk.End], '\n') >= 0 {
+					return k
+				}
+				return 0
+			}
+		}
+	}
+	return 0
 }
 
 // sentBreakBefore reports whether a sentence ends between word k-1 and k.

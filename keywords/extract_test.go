@@ -407,3 +407,21 @@ func TestExtractNewsBoilerplate(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractHeadlineVerb checks that a verb in -s of a headline is not
+// read as a plural noun inside a phrase, while plural modifiers of body
+// text are left alone.
+func TestExtractHeadlineVerb(t *testing.T) {
+	text := "FDA panel delays action on food dyes\n" +
+		"A federal panel on Thursday delayed action on food dyes. The panel said " +
+		"information systems design and food dyes need more study before any action."
+	got := texts(Extract(text, WithMaxResults(20)))
+	for _, p := range got {
+		if strings.Contains(p, "delays") {
+			t.Errorf("headline verb inside a phrase: %q in %q", p, got)
+		}
+	}
+	if !slices.Contains(got, "information systems design") {
+		t.Errorf("body phrase with a plural modifier lost: %q", got)
+	}
+}
