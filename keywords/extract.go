@@ -73,6 +73,13 @@ const MaxResultsLimit = 100
 // words between punctuation (for Chinese and Japanese, UAX #29 makes each
 // ideograph a word), ranked as above but without document frequencies.
 func Extract(text string, opts ...Option) []Keyphrase {
+	kps, _ := extract(text, opts)
+	return kps
+}
+
+// extract is Extract that also returns the language whose stop list it
+// used (see pickLanguage), for the service to report.
+func extract(text string, opts []Option) ([]Keyphrase, string) {
 	o := options{maxResults: DefaultMaxResults}
 	for _, opt := range opts {
 		if opt != nil {
@@ -92,7 +99,7 @@ func Extract(text string, opts ...Option) []Keyphrase {
 	s.classify(text)
 	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
 	s.addCandidates()
-	return s.rank(text, o.maxResults)
+	return s.rank(text, o.maxResults), s.lang
 }
 
 // truncate cuts text to at most n bytes without splitting a rune.

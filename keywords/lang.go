@@ -1,6 +1,8 @@
 package keywords
 
 import (
+	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -58,25 +60,35 @@ func loadLangIndex() {
 	})
 }
 
+// sample yields the first detectSample word tokens of s.toks, the part of
+// the text that language detection reads.
+func (s *state) sample() iter.Seq[*textseg.Token] {
+	return func(yield func(*textseg.Token) bool) {
+		n := 0
+		for i := range s.toks {
+			t := &s.toks[i]
+			if t.Kind != textseg.Word {
+				continue
+			}
+			if n++; n > detectSample || !yield(t) {
+				return
+			}
+		}
+	}
+}
+
 // detect guesses the language of s.toks (see DetectLanguage).
 func (s *state) detect() string {
 	loadLangIndex()
 	var score [16]float64
-	hits, n := 0, 0
-	for i := range s.toks {
-		t := &s.toks[i]
-		if t.Kind != textseg.Word {
-			continue
-		}
-		if n++; n > detectSample {
-			break
-		}
+	hits := 0
+	for t := range s.sample() {
 		mask, ok := langIndex[t.Lower]
 		if !ok {
 			continue
 		}
 		hits++
-		share := 1 / float64(popcount(mask))
+		share := 1 / float64(bits.OnesCount16(mask))
 		for l := range languages {
 			if mask&(1<<l) != 0 {
 				score[l] += share
@@ -98,26 +110,11 @@ func (s *state) detect() string {
 	return languages[best]
 }
 
-func popcount(m uint16) int {
-	n := 0
-	for ; m != 0; m &= m - 1 {
-		n++
-	}
-	return n
-}
-
 // mostlyLatin reports whether most letters of the first words of s.toks
 // are in the Latin script.
 func (s *state) mostlyLatin(text string) bool {
-	latin, other, n := 0, 0, 0
-	for i := range s.toks {
-		t := &s.toks[i]
-		if t.Kind != textseg.Word {
-			continue
-		}
-		if n++; n > detectSample {
-			break
-		}
+	latin, other := 0, 0
+	for t := range s.sample() {
 		for _, r := range text[t.Start:t.End] {
 			switch {
 			case r < 0x80 || unicode.Is(unicode.Latin, r):
@@ -141,15 +138,4 @@ func (s *state) pickLanguage(text, want string) {
 			s.lang = "en"
 		}
 	}
-}
-
-// languageUsed returns the language whose stop list Extract uses for text
-// when asked for want, as pickLanguage chooses it.
-func languageUsed(text, want string) string {
-	text = truncate(text, MaxTextBytes)
-	s := statePool.Get().(*state)
-	defer s.release()
-	s.toks = textseg.Tokens(s.toks[:0], text)
-	s.pickLanguage(text, want)
-	return s.lang
 }

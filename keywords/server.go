@@ -20,8 +20,7 @@ import (
 type Server struct {
 	keywordsv1.UnimplementedKeywordServiceServer
 
-	opts     []Option // applied before each request's own settings; read-only
-	language string   // from opts: the language of requests that set none, or "" to detect
+	opts []Option // applied before each request's own settings; read-only
 }
 
 // NewServer returns a Server whose extractions start from opts: the
@@ -32,17 +31,7 @@ type Server struct {
 // Extract ignores it). A request's own max_results and language take
 // precedence.
 func NewServer(opts ...Option) *Server {
-	var o options
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
-	lang := strings.ToLower(o.language)
-	if !slices.Contains(Languages(), lang) {
-		lang = ""
-	}
-	return &Server{opts: slices.Clone(opts), language: lang}
+	return &Server{opts: slices.Clone(opts)}
 }
 
 // GetKeywords returns the keyphrases of req.text, best first, as [Extract]
@@ -116,24 +105,15 @@ func (s *Server) extract(req *keywordsv1.GetKeywordsRequest) *keywordsv1.GetKeyw
 	if strings.TrimSpace(text) == "" {
 		return resp
 	}
-	if resp.Language == "" {
-		resp.Language = s.language
-	}
-	if resp.Language == "" {
-		resp.Language = languageUsed(text, "")
-	}
 	opts := slices.Clip(s.opts)
 	if resp.Language != "" {
 		opts = append(opts, WithLanguage(resp.Language))
 	}
-	limit := int(req.GetMaxResults())
-	if limit > 0 {
+	if limit := int(req.GetMaxResults()); limit > 0 {
 		opts = append(opts, WithMaxResults(limit))
 	}
-	phrases := Extract(text, opts...)
-	if limit > 0 && len(phrases) > limit {
-		phrases = phrases[:limit]
-	}
+	var phrases []Keyphrase
+	phrases, resp.Language = extract(text, opts)
 	resp.Keywords = make([]string, len(phrases))
 	resp.Keyphrases = make([]*keywordsv1.Keyphrase, len(phrases))
 	for i, p := range phrases {

@@ -461,12 +461,10 @@ func TestStreamSendInvalidUTF8(t *testing.T) {
 	}
 }
 
-// Cancelling the context ends the stream on both sides; goleak (TestMain)
-// proves the server's handler returned.
-func TestStreamCancel(t *testing.T) {
-	srv := start(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// streamAnswering opens a stream on srv with ctx and checks it answers one
+// request, so that what a test does next happens mid-stream.
+func streamAnswering(t *testing.T, ctx context.Context, srv *bufconntest.Server) *keywords.Stream {
+	t.Helper()
 	st, err := keywords.NewClient(srv.Conn).Stream(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -477,47 +475,37 @@ func TestStreamCancel(t *testing.T) {
 	if _, err := st.Receive(); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// Cancelling the context ends the stream on both sides; goleak (TestMain)
+// proves the server's handler returned.
+func TestStreamCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := streamAnswering(t, ctx, start(t, nil))
 	cancel()
-	_, err = st.Receive()
+	_, err := st.Receive()
 	checkStatus(t, err, codes.Canceled)
 }
 
 // A stream whose deadline passes ends with DeadlineExceeded.
 func TestStreamDeadline(t *testing.T) {
-	srv := start(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	st, err := keywords.NewClient(srv.Conn).Stream(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Send(keywords.Request{ID: "1", Text: paragraph}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Receive(); err != nil {
-		t.Fatal(err)
-	}
-	_, err = st.Receive() // nothing more was sent: waits for the deadline
+	st := streamAnswering(t, ctx, start(t, nil))
+	_, err := st.Receive() // nothing more was sent: waits for the deadline
 	checkStatus(t, err, codes.DeadlineExceeded)
 }
 
 // A stream whose server goes away ends with Unavailable.
 func TestStreamServerStopped(t *testing.T) {
-	srv := start(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := keywords.NewClient(srv.Conn).Stream(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Send(keywords.Request{ID: "1", Text: paragraph}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Receive(); err != nil {
-		t.Fatal(err)
-	}
+	srv := start(t, nil)
+	st := streamAnswering(t, ctx, srv)
 	srv.GRPCServer.Stop()
-	_, err = st.Receive()
+	_, err := st.Receive()
 	checkStatus(t, err, codes.Unavailable)
 }
 
