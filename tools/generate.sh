@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates every *.pb.go from the .proto files under pb/.
+# Regenerates every *.pb.go from the .proto files under pb/ (pb/proto and
+# pb/tutorial).
 #
 #   bash tools/generate.sh        (or: go generate ./... from the repo root)
 #
@@ -28,26 +29,40 @@ mkdir -p "$bin"
 
 plugins=(--plugin=protoc-gen-go="$bin/protoc-gen-go" --plugin=protoc-gen-go-grpc="$bin/protoc-gen-go-grpc")
 
-# Our own services: generated Go lives beside each .proto.
-for dir in pb/calculator/v1 pb/greeter/v1 pb/keywords/v1 pb/streaming/v1; do
-  protoc "${plugins[@]}" -I . \
-    --go_out=. --go_opt=paths=source_relative \
-    --go-grpc_out=. --go-grpc_opt=paths=source_relative \
-    "$dir"/*.proto
-done
+# Every file is compiled from a proto root in which its path starts with
+# grpcexamples/, because that path is the name protobuf-go registers in its
+# process-global registry: a generic name (pb/greeter/v1/greeter.proto,
+# helloworld.proto) would panic at init in any program that also links
+# another file registered under it (see DESIGN.md, "Generated code").
 
-# The tutorials' contracts stay exactly as the tutorials wrote them (no
-# go_package), so their Go import paths are given here. This Go code is for
-# tests and examples only: the library packages never import it (see
-# DESIGN.md, "Wire contracts").
-mod="github.com/seed717b8fd8/grpcexamples/internal/tutorialpb"
+# Start from nothing, so a .proto file removed or renamed leaves no stale Go
+# behind (CI then sees it deleted).
+find pb internal/tutorialpb -name '*.pb.go' -delete
+
+# Our own services: the .proto files sit in the proto root pb/proto; the Go
+# packages stay at pb/<service>/v1, where their go_package puts them
+# (paths=import, minus the module prefix).
+module="github.com/seed717b8fd8/grpcexamples"
+mapfile -t ours < <(find pb/proto -name '*.proto' | LC_ALL=C sort)
+protoc "${plugins[@]}" -I pb/proto \
+  --go_out=. --go_opt=paths=import,module="$module" \
+  --go-grpc_out=. --go-grpc_opt=paths=import,module="$module" \
+  "${ours[@]}"
+
+# The tutorials' contracts stay exactly as the tutorials wrote them, at
+# pb/tutorial/NAME.proto (no go_package, compiled by Python and Node users as
+# they are), so their Go import paths are given here. protoc's virtual include
+# mapping registers them as grpcexamples/tutorial/NAME.proto without moving
+# them. This Go code is for tests and examples only: the library packages
+# never import it (see DESIGN.md, "Wire contracts").
+mod="$module/internal/tutorialpb"
 maps=()
 for f in pb/tutorial/*.proto; do
   name=$(basename "$f" .proto)
-  maps+=("M${f#pb/tutorial/}=$mod/$name")
+  maps+=("Mgrpcexamples/tutorial/$name.proto=$mod/$name")
 done
 joined=$(IFS=,; echo "${maps[*]}")
-protoc "${plugins[@]}" -I pb/tutorial \
+protoc "${plugins[@]}" -Igrpcexamples/tutorial=pb/tutorial \
   --go_out=internal/tutorialpb --go_opt=paths=import,module="$mod","$joined" \
   --go-grpc_out=internal/tutorialpb --go-grpc_opt=paths=import,module="$mod","$joined" \
   pb/tutorial/*.proto

@@ -11,8 +11,11 @@
 #  - every unary method answers as the contract says, one failure answers
 #    with its status code, and request metadata is echoed in the response
 #    header and trailer (grpcurl -v);
-#  - with the tutorial .proto files (-import-path pb/tutorial), the tutorial
-#    names answer too;
+#  - reflection names each v1 file by its path in the proto root
+#    (grpcexamples/<service>/v1/<service>.proto);
+#  - with the .proto files instead of reflection, a v1 method answers
+#    (-import-path pb/proto), and so do the tutorial names (-import-path
+#    pb/tutorial);
 #  - grpc.health.v1.Health/Check says SERVING for "" and every service, with
 #    grpcurl and with grpc-go's health client (interop/healthcheck);
 #  - Health/Watch (grpcurl and grpc-go) says SERVING, then NOT_SERVING once
@@ -79,6 +82,21 @@ for svc in "${!METHODS[@]}"; do
 done
 check "describe grpcexamples.streaming.v1.Controls" \
   bash -c '"$@" describe grpcexamples.streaming.v1.Controls | grep -q "repeated string echo_metadata = 7"' _ "${G[@]}" "$ADDR"
+# Reflection hands out each file under the name protobuf-go registered it
+# with: its path in the proto root pb/proto, not the old pb/<service>/v1/ one.
+file_name_ok() { # SERVICE BASE: SERVICE's FileDescriptorSet names the file by its new path only
+  local set="$WORK/$1.protoset"
+  "${G[@]}" -protoset-out "$set" "$ADDR" describe "$1" >/dev/null 2>&1 &&
+    grep -aqF "grpcexamples/$2/v1/$2.proto" "$set" && ! grep -aqF "pb/$2/v1/$2.proto" "$set" || {
+    log "describe $1: its file is not named grpcexamples/$2/v1/$2.proto"
+    return 1
+  }
+}
+for svc in "${V1_SERVICES[@]}"; do
+  base=${svc#grpcexamples.}
+  base=${base%%.*} # calculator, greeter, ...
+  check "reflection names $svc's file grpcexamples/$base/v1/$base.proto" file_name_ok "$svc" "$base"
+done
 
 # --- unary calls by reflection ---------------------------------------------
 calls() { # METHOD JSON WANT_JSON: the answer, compacted, equals WANT_JSON compacted
@@ -155,16 +173,20 @@ server_stream_ok() {
 }
 check "StreamingService/ServerStream 3 messages" server_stream_ok
 
-# --- tutorial names, with their .proto files --------------------------------
-T=("${G[@]}" -import-path "$ROOT/pb/tutorial")
-tcall() { # PROTO METHOD JSON WANT
+# --- with .proto files instead of reflection --------------------------------
+pcall() { # IMPORT_PATH PROTO METHOD JSON WANT
   local out
-  out=$("${T[@]}" -proto "$1" -d "$3" "$ADDR" "$2" 2>&1) &&
-    [ "$(printf '%s' "$out" | compact)" = "$(printf '%s' "$4" | compact)" ] || {
-    log "$2: got $out, want $4"
+  out=$("${G[@]}" -import-path "$1" -proto "$2" -d "$4" "$ADDR" "$3" 2>&1) &&
+    [ "$(printf '%s' "$out" | compact)" = "$(printf '%s' "$5" | compact)" ] || {
+    log "$3: got $out, want $5"
     return 1
   }
 }
+# Our contracts, from their proto root.
+check "v1 Calculator/Divide with -import-path pb/proto" \
+  pcall "$ROOT/pb/proto" grpcexamples/calculator/v1/calculator.proto $C/Divide '{"a": 17, "b": 5}' '{"quotient": 3, "remainder": 2}'
+# The tutorial names: reflection does not describe them.
+tcall() { pcall "$ROOT/pb/tutorial" "$@"; } # PROTO METHOD JSON WANT
 check "tutorial helloworld.Greeter/SayHello" tcall helloworld.proto helloworld.Greeter/SayHello '{"name": "x"}' '{"message": "Hello, x!"}'
 check "tutorial calculator.Calculator/Add" tcall calculator.proto calculator.Calculator/Add '{"a": 1, "b": 2}' '{"result": 3}'
 check "tutorial unary.Unary/GetServerResponse" tcall unary.proto unary.Unary/GetServerResponse '{"message": "m"}' \

@@ -22,7 +22,9 @@ const LOAD_OPTIONS = {
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: [ROOT],
+  // Our files by their path in the proto root, as protoc -I pb/proto sees
+  // them; the tutorials' by theirs in the repository.
+  includeDirs: [path.join(ROOT, 'pb', 'proto'), ROOT],
 };
 const TIMEOUT_MS = 10000;
 const INT32_MAX = 2 ** 31 - 1;
@@ -154,7 +156,7 @@ function load(file) {
 }
 
 async function calculator(target) {
-  const pkg = load('pb/calculator/v1/calculator.proto').grpcexamples.calculator.v1;
+  const pkg = load('grpcexamples/calculator/v1/calculator.proto').grpcexamples.calculator.v1;
   const c = new pkg.Calculator(target, grpc.credentials.createInsecure());
   let r = await unary(c, 'Add', { a: INT32_MAX - 7, b: 7 });
   equal('Add (max-7)+7', r.response && r.response.result, INT32_MAX);
@@ -172,7 +174,7 @@ async function calculator(target) {
 }
 
 async function greeter(target) {
-  const pkg = load('pb/greeter/v1/greeter.proto').grpcexamples.greeter.v1;
+  const pkg = load('grpcexamples/greeter/v1/greeter.proto').grpcexamples.greeter.v1;
   const c = new pkg.Greeter(target, grpc.credentials.createInsecure());
   let r = await unary(c, 'SayHello', { name: 'Ada' });
   equal('SayHello', r.response && r.response.message, 'Hello, Ada!');
@@ -212,7 +214,7 @@ function checkKeywords(label, resp, wantId, max) {
 }
 
 async function keywords(target) {
-  const pkg = load('pb/keywords/v1/keywords.proto').grpcexamples.keywords.v1;
+  const pkg = load('grpcexamples/keywords/v1/keywords.proto').grpcexamples.keywords.v1;
   const c = new pkg.KeywordService(target, grpc.credentials.createInsecure());
   const r = await unary(c, 'GetKeywords', { text: TEXTS[0], max_results: 4, language: 'en', id: 'n1' });
   checkKeywords('GetKeywords', r.response, 'n1', 4);
@@ -250,7 +252,7 @@ function checkEcho(label, md) {
 }
 
 async function streaming(target) {
-  const pkg = load('pb/streaming/v1/streaming.proto').grpcexamples.streaming.v1;
+  const pkg = load('grpcexamples/streaming/v1/streaming.proto').grpcexamples.streaming.v1;
   const c = new pkg.StreamingService(target, grpc.credentials.createInsecure());
 
   // Unary.

@@ -5,9 +5,10 @@
 #
 # 1. Tutorial-style Python clients (stubs from pb/tutorial/*.proto) call our Go
 #    server started with -tutorial-names: every tutorial method.
-# 2. Python clients (stubs from pb/*/v1/*.proto) call every v1 method with a
-#    deadline and metadata, check one error status per method, and check the
-#    streaming service's echoed metadata in header and trailer.
+# 2. Python clients (stubs from pb/proto/grpcexamples/*/v1/*.proto) call every
+#    v1 method with a deadline and metadata, check one error status per
+#    method, and check the streaming service's echoed metadata in header and
+#    trailer.
 # 3. The server exits 0 on SIGTERM.
 # 4. Python tutorial servers (calculator, greeter, keywords) are called by our
 #    Go typed clients with WithTutorialServer() (interop/goclient).
@@ -35,14 +36,15 @@ log "python $("$PY" -c 'import platform; print(platform.python_version())'), grp
 [ "$have_protoc" = "$WANT_PROTOBUF" ] || log "note: protoc $have_protoc, tested with $WANT_PROTOBUF"
 
 # Stubs: tutorial contracts as top-level modules (import calculator_pb2, as
-# the tutorials do), v1 contracts under their path (from pb.calculator.v1 ...).
+# the tutorials do), v1 contracts from their proto root pb/proto, so each
+# module's path is its file's (from grpcexamples.calculator.v1 import ...).
 GEN="$HERE/gen"
 rm -rf "$GEN"
 mkdir -p "$GEN/tutorial" "$GEN/v1"
 plugin=(--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin)
 (cd "$ROOT" &&
   protoc "${plugin[@]}" -I pb/tutorial --python_out="$GEN/tutorial" --grpc_out="$GEN/tutorial" pb/tutorial/*.proto &&
-  protoc "${plugin[@]}" -I . --python_out="$GEN/v1" --grpc_out="$GEN/v1" pb/*/v1/*.proto)
+  protoc "${plugin[@]}" -I pb/proto --python_out="$GEN/v1" --grpc_out="$GEN/v1" pb/proto/grpcexamples/*/v1/*.proto)
 export PYTHONDONTWRITEBYTECODE=1
 
 log "building examples/server and interop/goclient"

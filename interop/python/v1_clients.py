@@ -3,7 +3,8 @@
 Every call carries a deadline and request metadata; every method is also made
 to fail once with the status the contract promises, and the streaming service's
 echoed metadata is checked in both the response header and the trailer. Stubs
-come from pb/*/v1/*.proto, compiled by run.sh into gen/v1/ (on sys.path).
+come from pb/proto/grpcexamples/*/v1/*.proto, compiled by run.sh from the proto
+root pb/proto into gen/v1/ (on sys.path).
 
 Usage: /usr/bin/python3 v1_clients.py HOST:PORT
 """
@@ -13,14 +14,14 @@ import sys
 
 import grpc
 
-from pb.calculator.v1 import calculator_pb2 as calc
-from pb.calculator.v1 import calculator_pb2_grpc as calc_grpc
-from pb.greeter.v1 import greeter_pb2 as greet
-from pb.greeter.v1 import greeter_pb2_grpc as greet_grpc
-from pb.keywords.v1 import keywords_pb2 as kw
-from pb.keywords.v1 import keywords_pb2_grpc as kw_grpc
-from pb.streaming.v1 import streaming_pb2 as st
-from pb.streaming.v1 import streaming_pb2_grpc as st_grpc
+from grpcexamples.calculator.v1 import calculator_pb2 as calc
+from grpcexamples.calculator.v1 import calculator_pb2_grpc as calc_grpc
+from grpcexamples.greeter.v1 import greeter_pb2 as greet
+from grpcexamples.greeter.v1 import greeter_pb2_grpc as greet_grpc
+from grpcexamples.keywords.v1 import keywords_pb2 as kw
+from grpcexamples.keywords.v1 import keywords_pb2_grpc as kw_grpc
+from grpcexamples.streaming.v1 import streaming_pb2 as st
+from grpcexamples.streaming.v1 import streaming_pb2_grpc as st_grpc
 
 from checks import Checks
 

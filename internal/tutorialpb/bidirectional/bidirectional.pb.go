@@ -5,7 +5,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: bidirectional.proto
+// source: grpcexamples/tutorial/bidirectional.proto
 
 package bidirectional
 
@@ -33,7 +33,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_bidirectional_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_bidirectional_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -45,7 +45,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_bidirectional_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_bidirectional_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -58,7 +58,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_bidirectional_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_tutorial_bidirectional_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *Message) GetMessage() string {
@@ -68,33 +68,33 @@ func (x *Message) GetMessage() string {
 	return ""
 }
 
-var File_bidirectional_proto protoreflect.FileDescriptor
+var File_grpcexamples_tutorial_bidirectional_proto protoreflect.FileDescriptor
 
-const file_bidirectional_proto_rawDesc = "" +
+const file_grpcexamples_tutorial_bidirectional_proto_rawDesc = "" +
 	"\n" +
-	"\x13bidirectional.proto\x12\rbidirectional\"#\n" +
+	")grpcexamples/tutorial/bidirectional.proto\x12\rbidirectional\"#\n" +
 	"\aMessage\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage2Z\n" +
 	"\rBidirectional\x12I\n" +
 	"\x11GetServerResponse\x12\x16.bidirectional.Message\x1a\x16.bidirectional.Message\"\x00(\x010\x01b\x06proto3"
 
 var (
-	file_bidirectional_proto_rawDescOnce sync.Once
-	file_bidirectional_proto_rawDescData []byte
+	file_grpcexamples_tutorial_bidirectional_proto_rawDescOnce sync.Once
+	file_grpcexamples_tutorial_bidirectional_proto_rawDescData []byte
 )
 
-func file_bidirectional_proto_rawDescGZIP() []byte {
-	file_bidirectional_proto_rawDescOnce.Do(func() {
-		file_bidirectional_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_bidirectional_proto_rawDesc), len(file_bidirectional_proto_rawDesc)))
+func file_grpcexamples_tutorial_bidirectional_proto_rawDescGZIP() []byte {
+	file_grpcexamples_tutorial_bidirectional_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_tutorial_bidirectional_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_bidirectional_proto_rawDesc), len(file_grpcexamples_tutorial_bidirectional_proto_rawDesc)))
 	})
-	return file_bidirectional_proto_rawDescData
+	return file_grpcexamples_tutorial_bidirectional_proto_rawDescData
 }
 
-var file_bidirectional_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
-var file_bidirectional_proto_goTypes = []any{
+var file_grpcexamples_tutorial_bidirectional_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_grpcexamples_tutorial_bidirectional_proto_goTypes = []any{
 	(*Message)(nil), // 0: bidirectional.Message
 }
-var file_bidirectional_proto_depIdxs = []int32{
+var file_grpcexamples_tutorial_bidirectional_proto_depIdxs = []int32{
 	0, // 0: bidirectional.Bidirectional.GetServerResponse:input_type -> bidirectional.Message
 	0, // 1: bidirectional.Bidirectional.GetServerResponse:output_type -> bidirectional.Message
 	1, // [1:2] is the sub-list for method output_type
@@ -104,26 +104,26 @@ var file_bidirectional_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_bidirectional_proto_init() }
-func file_bidirectional_proto_init() {
-	if File_bidirectional_proto != nil {
+func init() { file_grpcexamples_tutorial_bidirectional_proto_init() }
+func file_grpcexamples_tutorial_bidirectional_proto_init() {
+	if File_grpcexamples_tutorial_bidirectional_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_bidirectional_proto_rawDesc), len(file_bidirectional_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_bidirectional_proto_rawDesc), len(file_grpcexamples_tutorial_bidirectional_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_bidirectional_proto_goTypes,
-		DependencyIndexes: file_bidirectional_proto_depIdxs,
-		MessageInfos:      file_bidirectional_proto_msgTypes,
+		GoTypes:           file_grpcexamples_tutorial_bidirectional_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_tutorial_bidirectional_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_tutorial_bidirectional_proto_msgTypes,
 	}.Build()
-	File_bidirectional_proto = out.File
-	file_bidirectional_proto_goTypes = nil
-	file_bidirectional_proto_depIdxs = nil
+	File_grpcexamples_tutorial_bidirectional_proto = out.File
+	file_grpcexamples_tutorial_bidirectional_proto_goTypes = nil
+	file_grpcexamples_tutorial_bidirectional_proto_depIdxs = nil
 }

@@ -5,7 +5,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: bidirectional.proto
+// source: grpcexamples/tutorial/bidirectional.proto
 
 package bidirectional
 
@@ -116,5 +116,5 @@ var Bidirectional_ServiceDesc = grpc.ServiceDesc{
 			ClientStreams: true,
 		},
 	},
-	Metadata: "bidirectional.proto",
+	Metadata: "grpcexamples/tutorial/bidirectional.proto",
 }

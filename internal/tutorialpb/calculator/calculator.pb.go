@@ -5,7 +5,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: calculator.proto
+// source: grpcexamples/tutorial/calculator.proto
 
 package calculator
 
@@ -34,7 +34,7 @@ type AddRequest struct {
 
 func (x *AddRequest) Reset() {
 	*x = AddRequest{}
-	mi := &file_calculator_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -46,7 +46,7 @@ func (x *AddRequest) String() string {
 func (*AddRequest) ProtoMessage() {}
 
 func (x *AddRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_calculator_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -59,7 +59,7 @@ func (x *AddRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddRequest.ProtoReflect.Descriptor instead.
 func (*AddRequest) Descriptor() ([]byte, []int) {
-	return file_calculator_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_tutorial_calculator_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *AddRequest) GetA() int32 {
@@ -85,7 +85,7 @@ type AddResponse struct {
 
 func (x *AddResponse) Reset() {
 	*x = AddResponse{}
-	mi := &file_calculator_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -97,7 +97,7 @@ func (x *AddResponse) String() string {
 func (*AddResponse) ProtoMessage() {}
 
 func (x *AddResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_calculator_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -110,7 +110,7 @@ func (x *AddResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddResponse.ProtoReflect.Descriptor instead.
 func (*AddResponse) Descriptor() ([]byte, []int) {
-	return file_calculator_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_tutorial_calculator_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *AddResponse) GetResult() int32 {
@@ -130,7 +130,7 @@ type SubtractRequest struct {
 
 func (x *SubtractRequest) Reset() {
 	*x = SubtractRequest{}
-	mi := &file_calculator_proto_msgTypes[2]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -142,7 +142,7 @@ func (x *SubtractRequest) String() string {
 func (*SubtractRequest) ProtoMessage() {}
 
 func (x *SubtractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_calculator_proto_msgTypes[2]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -155,7 +155,7 @@ func (x *SubtractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubtractRequest.ProtoReflect.Descriptor instead.
 func (*SubtractRequest) Descriptor() ([]byte, []int) {
-	return file_calculator_proto_rawDescGZIP(), []int{2}
+	return file_grpcexamples_tutorial_calculator_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SubtractRequest) GetA() int32 {
@@ -181,7 +181,7 @@ type SubtractResponse struct {
 
 func (x *SubtractResponse) Reset() {
 	*x = SubtractResponse{}
-	mi := &file_calculator_proto_msgTypes[3]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -193,7 +193,7 @@ func (x *SubtractResponse) String() string {
 func (*SubtractResponse) ProtoMessage() {}
 
 func (x *SubtractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_calculator_proto_msgTypes[3]
+	mi := &file_grpcexamples_tutorial_calculator_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -206,7 +206,7 @@ func (x *SubtractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubtractResponse.ProtoReflect.Descriptor instead.
 func (*SubtractResponse) Descriptor() ([]byte, []int) {
-	return file_calculator_proto_rawDescGZIP(), []int{3}
+	return file_grpcexamples_tutorial_calculator_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *SubtractResponse) GetResult() int32 {
@@ -216,11 +216,11 @@ func (x *SubtractResponse) GetResult() int32 {
 	return 0
 }
 
-var File_calculator_proto protoreflect.FileDescriptor
+var File_grpcexamples_tutorial_calculator_proto protoreflect.FileDescriptor
 
-const file_calculator_proto_rawDesc = "" +
+const file_grpcexamples_tutorial_calculator_proto_rawDesc = "" +
 	"\n" +
-	"\x10calculator.proto\x12\n" +
+	"&grpcexamples/tutorial/calculator.proto\x12\n" +
 	"calculator\"(\n" +
 	"\n" +
 	"AddRequest\x12\f\n" +
@@ -239,25 +239,25 @@ const file_calculator_proto_rawDesc = "" +
 	"\bSubtract\x12\x1b.calculator.SubtractRequest\x1a\x1c.calculator.SubtractResponseb\x06proto3"
 
 var (
-	file_calculator_proto_rawDescOnce sync.Once
-	file_calculator_proto_rawDescData []byte
+	file_grpcexamples_tutorial_calculator_proto_rawDescOnce sync.Once
+	file_grpcexamples_tutorial_calculator_proto_rawDescData []byte
 )
 
-func file_calculator_proto_rawDescGZIP() []byte {
-	file_calculator_proto_rawDescOnce.Do(func() {
-		file_calculator_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_calculator_proto_rawDesc), len(file_calculator_proto_rawDesc)))
+func file_grpcexamples_tutorial_calculator_proto_rawDescGZIP() []byte {
+	file_grpcexamples_tutorial_calculator_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_tutorial_calculator_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_calculator_proto_rawDesc), len(file_grpcexamples_tutorial_calculator_proto_rawDesc)))
 	})
-	return file_calculator_proto_rawDescData
+	return file_grpcexamples_tutorial_calculator_proto_rawDescData
 }
 
-var file_calculator_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
-var file_calculator_proto_goTypes = []any{
+var file_grpcexamples_tutorial_calculator_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_grpcexamples_tutorial_calculator_proto_goTypes = []any{
 	(*AddRequest)(nil),       // 0: calculator.AddRequest
 	(*AddResponse)(nil),      // 1: calculator.AddResponse
 	(*SubtractRequest)(nil),  // 2: calculator.SubtractRequest
 	(*SubtractResponse)(nil), // 3: calculator.SubtractResponse
 }
-var file_calculator_proto_depIdxs = []int32{
+var file_grpcexamples_tutorial_calculator_proto_depIdxs = []int32{
 	0, // 0: calculator.Calculator.Add:input_type -> calculator.AddRequest
 	2, // 1: calculator.Calculator.Subtract:input_type -> calculator.SubtractRequest
 	1, // 2: calculator.Calculator.Add:output_type -> calculator.AddResponse
@@ -269,26 +269,26 @@ var file_calculator_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_calculator_proto_init() }
-func file_calculator_proto_init() {
-	if File_calculator_proto != nil {
+func init() { file_grpcexamples_tutorial_calculator_proto_init() }
+func file_grpcexamples_tutorial_calculator_proto_init() {
+	if File_grpcexamples_tutorial_calculator_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_calculator_proto_rawDesc), len(file_calculator_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_calculator_proto_rawDesc), len(file_grpcexamples_tutorial_calculator_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_calculator_proto_goTypes,
-		DependencyIndexes: file_calculator_proto_depIdxs,
-		MessageInfos:      file_calculator_proto_msgTypes,
+		GoTypes:           file_grpcexamples_tutorial_calculator_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_tutorial_calculator_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_tutorial_calculator_proto_msgTypes,
 	}.Build()
-	File_calculator_proto = out.File
-	file_calculator_proto_goTypes = nil
-	file_calculator_proto_depIdxs = nil
+	File_grpcexamples_tutorial_calculator_proto = out.File
+	file_grpcexamples_tutorial_calculator_proto_goTypes = nil
+	file_grpcexamples_tutorial_calculator_proto_depIdxs = nil
 }

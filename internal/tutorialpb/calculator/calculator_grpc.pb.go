@@ -5,7 +5,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: calculator.proto
+// source: grpcexamples/tutorial/calculator.proto
 
 package calculator
 
@@ -158,5 +158,5 @@ var Calculator_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "calculator.proto",
+	Metadata: "grpcexamples/tutorial/calculator.proto",
 }

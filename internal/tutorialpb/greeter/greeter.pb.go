@@ -5,7 +5,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: greeter.proto
+// source: grpcexamples/tutorial/greeter.proto
 
 package greeter
 
@@ -34,7 +34,7 @@ type HelloRequest struct {
 
 func (x *HelloRequest) Reset() {
 	*x = HelloRequest{}
-	mi := &file_greeter_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_greeter_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -46,7 +46,7 @@ func (x *HelloRequest) String() string {
 func (*HelloRequest) ProtoMessage() {}
 
 func (x *HelloRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_greeter_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_greeter_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -59,7 +59,7 @@ func (x *HelloRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloRequest.ProtoReflect.Descriptor instead.
 func (*HelloRequest) Descriptor() ([]byte, []int) {
-	return file_greeter_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_tutorial_greeter_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *HelloRequest) GetName() string {
@@ -79,7 +79,7 @@ type HelloReply struct {
 
 func (x *HelloReply) Reset() {
 	*x = HelloReply{}
-	mi := &file_greeter_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_greeter_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -91,7 +91,7 @@ func (x *HelloReply) String() string {
 func (*HelloReply) ProtoMessage() {}
 
 func (x *HelloReply) ProtoReflect() protoreflect.Message {
-	mi := &file_greeter_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_greeter_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -104,7 +104,7 @@ func (x *HelloReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloReply.ProtoReflect.Descriptor instead.
 func (*HelloReply) Descriptor() ([]byte, []int) {
-	return file_greeter_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_tutorial_greeter_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *HelloReply) GetMessage() string {
@@ -114,11 +114,11 @@ func (x *HelloReply) GetMessage() string {
 	return ""
 }
 
-var File_greeter_proto protoreflect.FileDescriptor
+var File_grpcexamples_tutorial_greeter_proto protoreflect.FileDescriptor
 
-const file_greeter_proto_rawDesc = "" +
+const file_grpcexamples_tutorial_greeter_proto_rawDesc = "" +
 	"\n" +
-	"\rgreeter.proto\x12\agreeter\"\"\n" +
+	"#grpcexamples/tutorial/greeter.proto\x12\agreeter\"\"\n" +
 	"\fHelloRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"&\n" +
 	"\n" +
@@ -129,23 +129,23 @@ const file_greeter_proto_rawDesc = "" +
 	"\rSayHelloAgain\x12\x15.greeter.HelloRequest\x1a\x13.greeter.HelloReply\"\x00b\x06proto3"
 
 var (
-	file_greeter_proto_rawDescOnce sync.Once
-	file_greeter_proto_rawDescData []byte
+	file_grpcexamples_tutorial_greeter_proto_rawDescOnce sync.Once
+	file_grpcexamples_tutorial_greeter_proto_rawDescData []byte
 )
 
-func file_greeter_proto_rawDescGZIP() []byte {
-	file_greeter_proto_rawDescOnce.Do(func() {
-		file_greeter_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_greeter_proto_rawDesc), len(file_greeter_proto_rawDesc)))
+func file_grpcexamples_tutorial_greeter_proto_rawDescGZIP() []byte {
+	file_grpcexamples_tutorial_greeter_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_tutorial_greeter_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_greeter_proto_rawDesc), len(file_grpcexamples_tutorial_greeter_proto_rawDesc)))
 	})
-	return file_greeter_proto_rawDescData
+	return file_grpcexamples_tutorial_greeter_proto_rawDescData
 }
 
-var file_greeter_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
-var file_greeter_proto_goTypes = []any{
+var file_grpcexamples_tutorial_greeter_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_grpcexamples_tutorial_greeter_proto_goTypes = []any{
 	(*HelloRequest)(nil), // 0: greeter.HelloRequest
 	(*HelloReply)(nil),   // 1: greeter.HelloReply
 }
-var file_greeter_proto_depIdxs = []int32{
+var file_grpcexamples_tutorial_greeter_proto_depIdxs = []int32{
 	0, // 0: greeter.Greeter.SayHello:input_type -> greeter.HelloRequest
 	0, // 1: greeter.Greeter.SayHelloAgain:input_type -> greeter.HelloRequest
 	1, // 2: greeter.Greeter.SayHello:output_type -> greeter.HelloReply
@@ -157,26 +157,26 @@ var file_greeter_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_greeter_proto_init() }
-func file_greeter_proto_init() {
-	if File_greeter_proto != nil {
+func init() { file_grpcexamples_tutorial_greeter_proto_init() }
+func file_grpcexamples_tutorial_greeter_proto_init() {
+	if File_grpcexamples_tutorial_greeter_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_greeter_proto_rawDesc), len(file_greeter_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_greeter_proto_rawDesc), len(file_grpcexamples_tutorial_greeter_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_greeter_proto_goTypes,
-		DependencyIndexes: file_greeter_proto_depIdxs,
-		MessageInfos:      file_greeter_proto_msgTypes,
+		GoTypes:           file_grpcexamples_tutorial_greeter_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_tutorial_greeter_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_tutorial_greeter_proto_msgTypes,
 	}.Build()
-	File_greeter_proto = out.File
-	file_greeter_proto_goTypes = nil
-	file_greeter_proto_depIdxs = nil
+	File_grpcexamples_tutorial_greeter_proto = out.File
+	file_grpcexamples_tutorial_greeter_proto_goTypes = nil
+	file_grpcexamples_tutorial_greeter_proto_depIdxs = nil
 }

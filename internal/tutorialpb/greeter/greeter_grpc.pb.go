@@ -5,7 +5,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: greeter.proto
+// source: grpcexamples/tutorial/greeter.proto
 
 package greeter
 
@@ -166,5 +166,5 @@ var Greeter_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "greeter.proto",
+	Metadata: "grpcexamples/tutorial/greeter.proto",
 }

@@ -5,7 +5,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: grpctest.proto
+// source: grpcexamples/tutorial/grpctest.proto
 
 package grpctest
 
@@ -33,7 +33,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_grpctest_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_grpctest_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -45,7 +45,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_grpctest_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_grpctest_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -58,7 +58,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_grpctest_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_tutorial_grpctest_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *Message) GetMessage() string {
@@ -78,7 +78,7 @@ type MessageResponse struct {
 
 func (x *MessageResponse) Reset() {
 	*x = MessageResponse{}
-	mi := &file_grpctest_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_grpctest_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -90,7 +90,7 @@ func (x *MessageResponse) String() string {
 func (*MessageResponse) ProtoMessage() {}
 
 func (x *MessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_grpctest_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_grpctest_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -103,7 +103,7 @@ func (x *MessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MessageResponse.ProtoReflect.Descriptor instead.
 func (*MessageResponse) Descriptor() ([]byte, []int) {
-	return file_grpctest_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_tutorial_grpctest_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *MessageResponse) GetMessage() string {
@@ -120,11 +120,11 @@ func (x *MessageResponse) GetReceived() bool {
 	return false
 }
 
-var File_grpctest_proto protoreflect.FileDescriptor
+var File_grpcexamples_tutorial_grpctest_proto protoreflect.FileDescriptor
 
-const file_grpctest_proto_rawDesc = "" +
+const file_grpcexamples_tutorial_grpctest_proto_rawDesc = "" +
 	"\n" +
-	"\x0egrpctest.proto\x12\bgrpctest\"#\n" +
+	"$grpcexamples/tutorial/grpctest.proto\x12\bgrpctest\"#\n" +
 	"\aMessage\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\"G\n" +
 	"\x0fMessageResponse\x12\x18\n" +
@@ -134,23 +134,23 @@ const file_grpctest_proto_rawDesc = "" +
 	"\x11GetServerResponse\x12\x11.grpctest.Message\x1a\x19.grpctest.MessageResponse\"\x00b\x06proto3"
 
 var (
-	file_grpctest_proto_rawDescOnce sync.Once
-	file_grpctest_proto_rawDescData []byte
+	file_grpcexamples_tutorial_grpctest_proto_rawDescOnce sync.Once
+	file_grpcexamples_tutorial_grpctest_proto_rawDescData []byte
 )
 
-func file_grpctest_proto_rawDescGZIP() []byte {
-	file_grpctest_proto_rawDescOnce.Do(func() {
-		file_grpctest_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpctest_proto_rawDesc), len(file_grpctest_proto_rawDesc)))
+func file_grpcexamples_tutorial_grpctest_proto_rawDescGZIP() []byte {
+	file_grpcexamples_tutorial_grpctest_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_tutorial_grpctest_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_grpctest_proto_rawDesc), len(file_grpcexamples_tutorial_grpctest_proto_rawDesc)))
 	})
-	return file_grpctest_proto_rawDescData
+	return file_grpcexamples_tutorial_grpctest_proto_rawDescData
 }
 
-var file_grpctest_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
-var file_grpctest_proto_goTypes = []any{
+var file_grpcexamples_tutorial_grpctest_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_grpcexamples_tutorial_grpctest_proto_goTypes = []any{
 	(*Message)(nil),         // 0: grpctest.Message
 	(*MessageResponse)(nil), // 1: grpctest.MessageResponse
 }
-var file_grpctest_proto_depIdxs = []int32{
+var file_grpcexamples_tutorial_grpctest_proto_depIdxs = []int32{
 	0, // 0: grpctest.Grpctest.GetServerResponse:input_type -> grpctest.Message
 	1, // 1: grpctest.Grpctest.GetServerResponse:output_type -> grpctest.MessageResponse
 	1, // [1:2] is the sub-list for method output_type
@@ -160,26 +160,26 @@ var file_grpctest_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_grpctest_proto_init() }
-func file_grpctest_proto_init() {
-	if File_grpctest_proto != nil {
+func init() { file_grpcexamples_tutorial_grpctest_proto_init() }
+func file_grpcexamples_tutorial_grpctest_proto_init() {
+	if File_grpcexamples_tutorial_grpctest_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpctest_proto_rawDesc), len(file_grpctest_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_grpctest_proto_rawDesc), len(file_grpcexamples_tutorial_grpctest_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_grpctest_proto_goTypes,
-		DependencyIndexes: file_grpctest_proto_depIdxs,
-		MessageInfos:      file_grpctest_proto_msgTypes,
+		GoTypes:           file_grpcexamples_tutorial_grpctest_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_tutorial_grpctest_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_tutorial_grpctest_proto_msgTypes,
 	}.Build()
-	File_grpctest_proto = out.File
-	file_grpctest_proto_goTypes = nil
-	file_grpctest_proto_depIdxs = nil
+	File_grpcexamples_tutorial_grpctest_proto = out.File
+	file_grpcexamples_tutorial_grpctest_proto_goTypes = nil
+	file_grpcexamples_tutorial_grpctest_proto_depIdxs = nil
 }

@@ -5,7 +5,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: grpctest.proto
+// source: grpcexamples/tutorial/grpctest.proto
 
 package grpctest
 
@@ -122,5 +122,5 @@ var Grpctest_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "grpctest.proto",
+	Metadata: "grpcexamples/tutorial/grpctest.proto",
 }

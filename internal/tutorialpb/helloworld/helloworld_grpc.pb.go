@@ -6,7 +6,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: helloworld.proto
+// source: grpcexamples/tutorial/helloworld.proto
 
 package helloworld
 
@@ -167,5 +167,5 @@ var Greeter_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "helloworld.proto",
+	Metadata: "grpcexamples/tutorial/helloworld.proto",
 }

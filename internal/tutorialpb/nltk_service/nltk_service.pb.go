@@ -7,7 +7,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: nltk_service.proto
+// source: grpcexamples/tutorial/nltk_service.proto
 
 package nltk_service
 
@@ -35,7 +35,7 @@ type Request struct {
 
 func (x *Request) Reset() {
 	*x = Request{}
-	mi := &file_nltk_service_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_nltk_service_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -47,7 +47,7 @@ func (x *Request) String() string {
 func (*Request) ProtoMessage() {}
 
 func (x *Request) ProtoReflect() protoreflect.Message {
-	mi := &file_nltk_service_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_nltk_service_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -60,7 +60,7 @@ func (x *Request) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Request.ProtoReflect.Descriptor instead.
 func (*Request) Descriptor() ([]byte, []int) {
-	return file_nltk_service_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_tutorial_nltk_service_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *Request) GetText() string {
@@ -79,7 +79,7 @@ type Response struct {
 
 func (x *Response) Reset() {
 	*x = Response{}
-	mi := &file_nltk_service_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_nltk_service_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -91,7 +91,7 @@ func (x *Response) String() string {
 func (*Response) ProtoMessage() {}
 
 func (x *Response) ProtoReflect() protoreflect.Message {
-	mi := &file_nltk_service_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_nltk_service_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -104,7 +104,7 @@ func (x *Response) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Response.ProtoReflect.Descriptor instead.
 func (*Response) Descriptor() ([]byte, []int) {
-	return file_nltk_service_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_tutorial_nltk_service_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *Response) GetKeywords() []string {
@@ -114,11 +114,11 @@ func (x *Response) GetKeywords() []string {
 	return nil
 }
 
-var File_nltk_service_proto protoreflect.FileDescriptor
+var File_grpcexamples_tutorial_nltk_service_proto protoreflect.FileDescriptor
 
-const file_nltk_service_proto_rawDesc = "" +
+const file_grpcexamples_tutorial_nltk_service_proto_rawDesc = "" +
 	"\n" +
-	"\x12nltk_service.proto\"\x1d\n" +
+	"(grpcexamples/tutorial/nltk_service.proto\"\x1d\n" +
 	"\aRequest\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\"&\n" +
 	"\bResponse\x12\x1a\n" +
@@ -127,23 +127,23 @@ const file_nltk_service_proto_rawDesc = "" +
 	"\vGetKeywords\x12\b.Request\x1a\t.Response\"\x00b\x06proto3"
 
 var (
-	file_nltk_service_proto_rawDescOnce sync.Once
-	file_nltk_service_proto_rawDescData []byte
+	file_grpcexamples_tutorial_nltk_service_proto_rawDescOnce sync.Once
+	file_grpcexamples_tutorial_nltk_service_proto_rawDescData []byte
 )
 
-func file_nltk_service_proto_rawDescGZIP() []byte {
-	file_nltk_service_proto_rawDescOnce.Do(func() {
-		file_nltk_service_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_nltk_service_proto_rawDesc), len(file_nltk_service_proto_rawDesc)))
+func file_grpcexamples_tutorial_nltk_service_proto_rawDescGZIP() []byte {
+	file_grpcexamples_tutorial_nltk_service_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_tutorial_nltk_service_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_nltk_service_proto_rawDesc), len(file_grpcexamples_tutorial_nltk_service_proto_rawDesc)))
 	})
-	return file_nltk_service_proto_rawDescData
+	return file_grpcexamples_tutorial_nltk_service_proto_rawDescData
 }
 
-var file_nltk_service_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
-var file_nltk_service_proto_goTypes = []any{
+var file_grpcexamples_tutorial_nltk_service_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_grpcexamples_tutorial_nltk_service_proto_goTypes = []any{
 	(*Request)(nil),  // 0: Request
 	(*Response)(nil), // 1: Response
 }
-var file_nltk_service_proto_depIdxs = []int32{
+var file_grpcexamples_tutorial_nltk_service_proto_depIdxs = []int32{
 	0, // 0: KeywordService.GetKeywords:input_type -> Request
 	1, // 1: KeywordService.GetKeywords:output_type -> Response
 	1, // [1:2] is the sub-list for method output_type
@@ -153,26 +153,26 @@ var file_nltk_service_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_nltk_service_proto_init() }
-func file_nltk_service_proto_init() {
-	if File_nltk_service_proto != nil {
+func init() { file_grpcexamples_tutorial_nltk_service_proto_init() }
+func file_grpcexamples_tutorial_nltk_service_proto_init() {
+	if File_grpcexamples_tutorial_nltk_service_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nltk_service_proto_rawDesc), len(file_nltk_service_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_nltk_service_proto_rawDesc), len(file_grpcexamples_tutorial_nltk_service_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_nltk_service_proto_goTypes,
-		DependencyIndexes: file_nltk_service_proto_depIdxs,
-		MessageInfos:      file_nltk_service_proto_msgTypes,
+		GoTypes:           file_grpcexamples_tutorial_nltk_service_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_tutorial_nltk_service_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_tutorial_nltk_service_proto_msgTypes,
 	}.Build()
-	File_nltk_service_proto = out.File
-	file_nltk_service_proto_goTypes = nil
-	file_nltk_service_proto_depIdxs = nil
+	File_grpcexamples_tutorial_nltk_service_proto = out.File
+	file_grpcexamples_tutorial_nltk_service_proto_goTypes = nil
+	file_grpcexamples_tutorial_nltk_service_proto_depIdxs = nil
 }

@@ -7,7 +7,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: nltk_service.proto
+// source: grpcexamples/tutorial/nltk_service.proto
 
 package nltk_service
 
@@ -122,5 +122,5 @@ var KeywordService_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "nltk_service.proto",
+	Metadata: "grpcexamples/tutorial/nltk_service.proto",
 }

@@ -5,7 +5,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: unary.proto
+// source: grpcexamples/tutorial/unary.proto
 
 package unary
 
@@ -33,7 +33,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_unary_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_unary_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -45,7 +45,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_unary_proto_msgTypes[0]
+	mi := &file_grpcexamples_tutorial_unary_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -58,7 +58,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_unary_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_tutorial_unary_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *Message) GetMessage() string {
@@ -78,7 +78,7 @@ type MessageResponse struct {
 
 func (x *MessageResponse) Reset() {
 	*x = MessageResponse{}
-	mi := &file_unary_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_unary_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -90,7 +90,7 @@ func (x *MessageResponse) String() string {
 func (*MessageResponse) ProtoMessage() {}
 
 func (x *MessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_unary_proto_msgTypes[1]
+	mi := &file_grpcexamples_tutorial_unary_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -103,7 +103,7 @@ func (x *MessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MessageResponse.ProtoReflect.Descriptor instead.
 func (*MessageResponse) Descriptor() ([]byte, []int) {
-	return file_unary_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_tutorial_unary_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *MessageResponse) GetMessage() string {
@@ -120,11 +120,11 @@ func (x *MessageResponse) GetReceived() bool {
 	return false
 }
 
-var File_unary_proto protoreflect.FileDescriptor
+var File_grpcexamples_tutorial_unary_proto protoreflect.FileDescriptor
 
-const file_unary_proto_rawDesc = "" +
+const file_grpcexamples_tutorial_unary_proto_rawDesc = "" +
 	"\n" +
-	"\vunary.proto\x12\x05unary\"#\n" +
+	"!grpcexamples/tutorial/unary.proto\x12\x05unary\"#\n" +
 	"\aMessage\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\"G\n" +
 	"\x0fMessageResponse\x12\x18\n" +
@@ -134,23 +134,23 @@ const file_unary_proto_rawDesc = "" +
 	"\x11GetServerResponse\x12\x0e.unary.Message\x1a\x16.unary.MessageResponse\"\x00b\x06proto3"
 
 var (
-	file_unary_proto_rawDescOnce sync.Once
-	file_unary_proto_rawDescData []byte
+	file_grpcexamples_tutorial_unary_proto_rawDescOnce sync.Once
+	file_grpcexamples_tutorial_unary_proto_rawDescData []byte
 )
 
-func file_unary_proto_rawDescGZIP() []byte {
-	file_unary_proto_rawDescOnce.Do(func() {
-		file_unary_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_unary_proto_rawDesc), len(file_unary_proto_rawDesc)))
+func file_grpcexamples_tutorial_unary_proto_rawDescGZIP() []byte {
+	file_grpcexamples_tutorial_unary_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_tutorial_unary_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_unary_proto_rawDesc), len(file_grpcexamples_tutorial_unary_proto_rawDesc)))
 	})
-	return file_unary_proto_rawDescData
+	return file_grpcexamples_tutorial_unary_proto_rawDescData
 }
 
-var file_unary_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
-var file_unary_proto_goTypes = []any{
+var file_grpcexamples_tutorial_unary_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_grpcexamples_tutorial_unary_proto_goTypes = []any{
 	(*Message)(nil),         // 0: unary.Message
 	(*MessageResponse)(nil), // 1: unary.MessageResponse
 }
-var file_unary_proto_depIdxs = []int32{
+var file_grpcexamples_tutorial_unary_proto_depIdxs = []int32{
 	0, // 0: unary.Unary.GetServerResponse:input_type -> unary.Message
 	1, // 1: unary.Unary.GetServerResponse:output_type -> unary.MessageResponse
 	1, // [1:2] is the sub-list for method output_type
@@ -160,26 +160,26 @@ var file_unary_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_unary_proto_init() }
-func file_unary_proto_init() {
-	if File_unary_proto != nil {
+func init() { file_grpcexamples_tutorial_unary_proto_init() }
+func file_grpcexamples_tutorial_unary_proto_init() {
+	if File_grpcexamples_tutorial_unary_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_unary_proto_rawDesc), len(file_unary_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_tutorial_unary_proto_rawDesc), len(file_grpcexamples_tutorial_unary_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_unary_proto_goTypes,
-		DependencyIndexes: file_unary_proto_depIdxs,
-		MessageInfos:      file_unary_proto_msgTypes,
+		GoTypes:           file_grpcexamples_tutorial_unary_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_tutorial_unary_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_tutorial_unary_proto_msgTypes,
 	}.Build()
-	File_unary_proto = out.File
-	file_unary_proto_goTypes = nil
-	file_unary_proto_depIdxs = nil
+	File_grpcexamples_tutorial_unary_proto = out.File
+	file_grpcexamples_tutorial_unary_proto_goTypes = nil
+	file_grpcexamples_tutorial_unary_proto_depIdxs = nil
 }

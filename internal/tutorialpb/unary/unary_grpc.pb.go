@@ -5,7 +5,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: unary.proto
+// source: grpcexamples/tutorial/unary.proto
 
 package unary
 
@@ -122,5 +122,5 @@ var Unary_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "unary.proto",
+	Metadata: "grpcexamples/tutorial/unary.proto",
 }

@@ -7,7 +7,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: pb/calculator/v1/calculator.proto
+// source: grpcexamples/calculator/v1/calculator.proto
 
 package calculatorv1
 
@@ -36,7 +36,7 @@ type AddRequest struct {
 
 func (x *AddRequest) Reset() {
 	*x = AddRequest{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[0]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -48,7 +48,7 @@ func (x *AddRequest) String() string {
 func (*AddRequest) ProtoMessage() {}
 
 func (x *AddRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[0]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -61,7 +61,7 @@ func (x *AddRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddRequest.ProtoReflect.Descriptor instead.
 func (*AddRequest) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *AddRequest) GetA() int32 {
@@ -87,7 +87,7 @@ type AddResponse struct {
 
 func (x *AddResponse) Reset() {
 	*x = AddResponse{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[1]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -99,7 +99,7 @@ func (x *AddResponse) String() string {
 func (*AddResponse) ProtoMessage() {}
 
 func (x *AddResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[1]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -112,7 +112,7 @@ func (x *AddResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddResponse.ProtoReflect.Descriptor instead.
 func (*AddResponse) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *AddResponse) GetResult() int32 {
@@ -132,7 +132,7 @@ type SubtractRequest struct {
 
 func (x *SubtractRequest) Reset() {
 	*x = SubtractRequest{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[2]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -144,7 +144,7 @@ func (x *SubtractRequest) String() string {
 func (*SubtractRequest) ProtoMessage() {}
 
 func (x *SubtractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[2]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -157,7 +157,7 @@ func (x *SubtractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubtractRequest.ProtoReflect.Descriptor instead.
 func (*SubtractRequest) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{2}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SubtractRequest) GetA() int32 {
@@ -183,7 +183,7 @@ type SubtractResponse struct {
 
 func (x *SubtractResponse) Reset() {
 	*x = SubtractResponse{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[3]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -195,7 +195,7 @@ func (x *SubtractResponse) String() string {
 func (*SubtractResponse) ProtoMessage() {}
 
 func (x *SubtractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[3]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -208,7 +208,7 @@ func (x *SubtractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubtractResponse.ProtoReflect.Descriptor instead.
 func (*SubtractResponse) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{3}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *SubtractResponse) GetResult() int32 {
@@ -228,7 +228,7 @@ type MultiplyRequest struct {
 
 func (x *MultiplyRequest) Reset() {
 	*x = MultiplyRequest{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[4]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -240,7 +240,7 @@ func (x *MultiplyRequest) String() string {
 func (*MultiplyRequest) ProtoMessage() {}
 
 func (x *MultiplyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[4]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -253,7 +253,7 @@ func (x *MultiplyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MultiplyRequest.ProtoReflect.Descriptor instead.
 func (*MultiplyRequest) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{4}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *MultiplyRequest) GetA() int32 {
@@ -279,7 +279,7 @@ type MultiplyResponse struct {
 
 func (x *MultiplyResponse) Reset() {
 	*x = MultiplyResponse{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[5]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -291,7 +291,7 @@ func (x *MultiplyResponse) String() string {
 func (*MultiplyResponse) ProtoMessage() {}
 
 func (x *MultiplyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[5]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -304,7 +304,7 @@ func (x *MultiplyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MultiplyResponse.ProtoReflect.Descriptor instead.
 func (*MultiplyResponse) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{5}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *MultiplyResponse) GetResult() int32 {
@@ -326,7 +326,7 @@ type DivideRequest struct {
 
 func (x *DivideRequest) Reset() {
 	*x = DivideRequest{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[6]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -338,7 +338,7 @@ func (x *DivideRequest) String() string {
 func (*DivideRequest) ProtoMessage() {}
 
 func (x *DivideRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[6]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -351,7 +351,7 @@ func (x *DivideRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DivideRequest.ProtoReflect.Descriptor instead.
 func (*DivideRequest) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{6}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *DivideRequest) GetA() int32 {
@@ -380,7 +380,7 @@ type DivideResponse struct {
 
 func (x *DivideResponse) Reset() {
 	*x = DivideResponse{}
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[7]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -392,7 +392,7 @@ func (x *DivideResponse) String() string {
 func (*DivideResponse) ProtoMessage() {}
 
 func (x *DivideResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_calculator_v1_calculator_proto_msgTypes[7]
+	mi := &file_grpcexamples_calculator_v1_calculator_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -405,7 +405,7 @@ func (x *DivideResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DivideResponse.ProtoReflect.Descriptor instead.
 func (*DivideResponse) Descriptor() ([]byte, []int) {
-	return file_pb_calculator_v1_calculator_proto_rawDescGZIP(), []int{7}
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DivideResponse) GetQuotient() int32 {
@@ -422,11 +422,11 @@ func (x *DivideResponse) GetRemainder() int32 {
 	return 0
 }
 
-var File_pb_calculator_v1_calculator_proto protoreflect.FileDescriptor
+var File_grpcexamples_calculator_v1_calculator_proto protoreflect.FileDescriptor
 
-const file_pb_calculator_v1_calculator_proto_rawDesc = "" +
+const file_grpcexamples_calculator_v1_calculator_proto_rawDesc = "" +
 	"\n" +
-	"!pb/calculator/v1/calculator.proto\x12\x1agrpcexamples.calculator.v1\"(\n" +
+	"+grpcexamples/calculator/v1/calculator.proto\x12\x1agrpcexamples.calculator.v1\"(\n" +
 	"\n" +
 	"AddRequest\x12\f\n" +
 	"\x01a\x18\x01 \x01(\x05R\x01a\x12\f\n" +
@@ -457,19 +457,19 @@ const file_pb_calculator_v1_calculator_proto_rawDesc = "" +
 	"\x06Divide\x12).grpcexamples.calculator.v1.DivideRequest\x1a*.grpcexamples.calculator.v1.DivideResponseBDZBgithub.com/seed717b8fd8/grpcexamples/pb/calculator/v1;calculatorv1b\x06proto3"
 
 var (
-	file_pb_calculator_v1_calculator_proto_rawDescOnce sync.Once
-	file_pb_calculator_v1_calculator_proto_rawDescData []byte
+	file_grpcexamples_calculator_v1_calculator_proto_rawDescOnce sync.Once
+	file_grpcexamples_calculator_v1_calculator_proto_rawDescData []byte
 )
 
-func file_pb_calculator_v1_calculator_proto_rawDescGZIP() []byte {
-	file_pb_calculator_v1_calculator_proto_rawDescOnce.Do(func() {
-		file_pb_calculator_v1_calculator_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_pb_calculator_v1_calculator_proto_rawDesc), len(file_pb_calculator_v1_calculator_proto_rawDesc)))
+func file_grpcexamples_calculator_v1_calculator_proto_rawDescGZIP() []byte {
+	file_grpcexamples_calculator_v1_calculator_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_calculator_v1_calculator_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_calculator_v1_calculator_proto_rawDesc), len(file_grpcexamples_calculator_v1_calculator_proto_rawDesc)))
 	})
-	return file_pb_calculator_v1_calculator_proto_rawDescData
+	return file_grpcexamples_calculator_v1_calculator_proto_rawDescData
 }
 
-var file_pb_calculator_v1_calculator_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
-var file_pb_calculator_v1_calculator_proto_goTypes = []any{
+var file_grpcexamples_calculator_v1_calculator_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_grpcexamples_calculator_v1_calculator_proto_goTypes = []any{
 	(*AddRequest)(nil),       // 0: grpcexamples.calculator.v1.AddRequest
 	(*AddResponse)(nil),      // 1: grpcexamples.calculator.v1.AddResponse
 	(*SubtractRequest)(nil),  // 2: grpcexamples.calculator.v1.SubtractRequest
@@ -479,7 +479,7 @@ var file_pb_calculator_v1_calculator_proto_goTypes = []any{
 	(*DivideRequest)(nil),    // 6: grpcexamples.calculator.v1.DivideRequest
 	(*DivideResponse)(nil),   // 7: grpcexamples.calculator.v1.DivideResponse
 }
-var file_pb_calculator_v1_calculator_proto_depIdxs = []int32{
+var file_grpcexamples_calculator_v1_calculator_proto_depIdxs = []int32{
 	0, // 0: grpcexamples.calculator.v1.Calculator.Add:input_type -> grpcexamples.calculator.v1.AddRequest
 	2, // 1: grpcexamples.calculator.v1.Calculator.Subtract:input_type -> grpcexamples.calculator.v1.SubtractRequest
 	4, // 2: grpcexamples.calculator.v1.Calculator.Multiply:input_type -> grpcexamples.calculator.v1.MultiplyRequest
@@ -495,26 +495,26 @@ var file_pb_calculator_v1_calculator_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_pb_calculator_v1_calculator_proto_init() }
-func file_pb_calculator_v1_calculator_proto_init() {
-	if File_pb_calculator_v1_calculator_proto != nil {
+func init() { file_grpcexamples_calculator_v1_calculator_proto_init() }
+func file_grpcexamples_calculator_v1_calculator_proto_init() {
+	if File_grpcexamples_calculator_v1_calculator_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pb_calculator_v1_calculator_proto_rawDesc), len(file_pb_calculator_v1_calculator_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_calculator_v1_calculator_proto_rawDesc), len(file_grpcexamples_calculator_v1_calculator_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_pb_calculator_v1_calculator_proto_goTypes,
-		DependencyIndexes: file_pb_calculator_v1_calculator_proto_depIdxs,
-		MessageInfos:      file_pb_calculator_v1_calculator_proto_msgTypes,
+		GoTypes:           file_grpcexamples_calculator_v1_calculator_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_calculator_v1_calculator_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_calculator_v1_calculator_proto_msgTypes,
 	}.Build()
-	File_pb_calculator_v1_calculator_proto = out.File
-	file_pb_calculator_v1_calculator_proto_goTypes = nil
-	file_pb_calculator_v1_calculator_proto_depIdxs = nil
+	File_grpcexamples_calculator_v1_calculator_proto = out.File
+	file_grpcexamples_calculator_v1_calculator_proto_goTypes = nil
+	file_grpcexamples_calculator_v1_calculator_proto_depIdxs = nil
 }

@@ -7,7 +7,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: pb/calculator/v1/calculator.proto
+// source: grpcexamples/calculator/v1/calculator.proto
 
 package calculatorv1
 
@@ -250,5 +250,5 @@ var Calculator_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "pb/calculator/v1/calculator.proto",
+	Metadata: "grpcexamples/calculator/v1/calculator.proto",
 }

@@ -6,7 +6,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: pb/greeter/v1/greeter.proto
+// source: grpcexamples/greeter/v1/greeter.proto
 
 package greeterv1
 
@@ -35,7 +35,7 @@ type HelloRequest struct {
 
 func (x *HelloRequest) Reset() {
 	*x = HelloRequest{}
-	mi := &file_pb_greeter_v1_greeter_proto_msgTypes[0]
+	mi := &file_grpcexamples_greeter_v1_greeter_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -47,7 +47,7 @@ func (x *HelloRequest) String() string {
 func (*HelloRequest) ProtoMessage() {}
 
 func (x *HelloRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_greeter_v1_greeter_proto_msgTypes[0]
+	mi := &file_grpcexamples_greeter_v1_greeter_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -60,7 +60,7 @@ func (x *HelloRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloRequest.ProtoReflect.Descriptor instead.
 func (*HelloRequest) Descriptor() ([]byte, []int) {
-	return file_pb_greeter_v1_greeter_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_greeter_v1_greeter_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *HelloRequest) GetName() string {
@@ -79,7 +79,7 @@ type HelloReply struct {
 
 func (x *HelloReply) Reset() {
 	*x = HelloReply{}
-	mi := &file_pb_greeter_v1_greeter_proto_msgTypes[1]
+	mi := &file_grpcexamples_greeter_v1_greeter_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -91,7 +91,7 @@ func (x *HelloReply) String() string {
 func (*HelloReply) ProtoMessage() {}
 
 func (x *HelloReply) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_greeter_v1_greeter_proto_msgTypes[1]
+	mi := &file_grpcexamples_greeter_v1_greeter_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -104,7 +104,7 @@ func (x *HelloReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HelloReply.ProtoReflect.Descriptor instead.
 func (*HelloReply) Descriptor() ([]byte, []int) {
-	return file_pb_greeter_v1_greeter_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_greeter_v1_greeter_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *HelloReply) GetMessage() string {
@@ -114,11 +114,11 @@ func (x *HelloReply) GetMessage() string {
 	return ""
 }
 
-var File_pb_greeter_v1_greeter_proto protoreflect.FileDescriptor
+var File_grpcexamples_greeter_v1_greeter_proto protoreflect.FileDescriptor
 
-const file_pb_greeter_v1_greeter_proto_rawDesc = "" +
+const file_grpcexamples_greeter_v1_greeter_proto_rawDesc = "" +
 	"\n" +
-	"\x1bpb/greeter/v1/greeter.proto\x12\x17grpcexamples.greeter.v1\"\"\n" +
+	"%grpcexamples/greeter/v1/greeter.proto\x12\x17grpcexamples.greeter.v1\"\"\n" +
 	"\fHelloRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"&\n" +
 	"\n" +
@@ -129,23 +129,23 @@ const file_pb_greeter_v1_greeter_proto_rawDesc = "" +
 	"\rSayHelloAgain\x12%.grpcexamples.greeter.v1.HelloRequest\x1a#.grpcexamples.greeter.v1.HelloReplyB>Z<github.com/seed717b8fd8/grpcexamples/pb/greeter/v1;greeterv1b\x06proto3"
 
 var (
-	file_pb_greeter_v1_greeter_proto_rawDescOnce sync.Once
-	file_pb_greeter_v1_greeter_proto_rawDescData []byte
+	file_grpcexamples_greeter_v1_greeter_proto_rawDescOnce sync.Once
+	file_grpcexamples_greeter_v1_greeter_proto_rawDescData []byte
 )
 
-func file_pb_greeter_v1_greeter_proto_rawDescGZIP() []byte {
-	file_pb_greeter_v1_greeter_proto_rawDescOnce.Do(func() {
-		file_pb_greeter_v1_greeter_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_pb_greeter_v1_greeter_proto_rawDesc), len(file_pb_greeter_v1_greeter_proto_rawDesc)))
+func file_grpcexamples_greeter_v1_greeter_proto_rawDescGZIP() []byte {
+	file_grpcexamples_greeter_v1_greeter_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_greeter_v1_greeter_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_greeter_v1_greeter_proto_rawDesc), len(file_grpcexamples_greeter_v1_greeter_proto_rawDesc)))
 	})
-	return file_pb_greeter_v1_greeter_proto_rawDescData
+	return file_grpcexamples_greeter_v1_greeter_proto_rawDescData
 }
 
-var file_pb_greeter_v1_greeter_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
-var file_pb_greeter_v1_greeter_proto_goTypes = []any{
+var file_grpcexamples_greeter_v1_greeter_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_grpcexamples_greeter_v1_greeter_proto_goTypes = []any{
 	(*HelloRequest)(nil), // 0: grpcexamples.greeter.v1.HelloRequest
 	(*HelloReply)(nil),   // 1: grpcexamples.greeter.v1.HelloReply
 }
-var file_pb_greeter_v1_greeter_proto_depIdxs = []int32{
+var file_grpcexamples_greeter_v1_greeter_proto_depIdxs = []int32{
 	0, // 0: grpcexamples.greeter.v1.Greeter.SayHello:input_type -> grpcexamples.greeter.v1.HelloRequest
 	0, // 1: grpcexamples.greeter.v1.Greeter.SayHelloAgain:input_type -> grpcexamples.greeter.v1.HelloRequest
 	1, // 2: grpcexamples.greeter.v1.Greeter.SayHello:output_type -> grpcexamples.greeter.v1.HelloReply
@@ -157,26 +157,26 @@ var file_pb_greeter_v1_greeter_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_pb_greeter_v1_greeter_proto_init() }
-func file_pb_greeter_v1_greeter_proto_init() {
-	if File_pb_greeter_v1_greeter_proto != nil {
+func init() { file_grpcexamples_greeter_v1_greeter_proto_init() }
+func file_grpcexamples_greeter_v1_greeter_proto_init() {
+	if File_grpcexamples_greeter_v1_greeter_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pb_greeter_v1_greeter_proto_rawDesc), len(file_pb_greeter_v1_greeter_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_greeter_v1_greeter_proto_rawDesc), len(file_grpcexamples_greeter_v1_greeter_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_pb_greeter_v1_greeter_proto_goTypes,
-		DependencyIndexes: file_pb_greeter_v1_greeter_proto_depIdxs,
-		MessageInfos:      file_pb_greeter_v1_greeter_proto_msgTypes,
+		GoTypes:           file_grpcexamples_greeter_v1_greeter_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_greeter_v1_greeter_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_greeter_v1_greeter_proto_msgTypes,
 	}.Build()
-	File_pb_greeter_v1_greeter_proto = out.File
-	file_pb_greeter_v1_greeter_proto_goTypes = nil
-	file_pb_greeter_v1_greeter_proto_depIdxs = nil
+	File_grpcexamples_greeter_v1_greeter_proto = out.File
+	file_grpcexamples_greeter_v1_greeter_proto_goTypes = nil
+	file_grpcexamples_greeter_v1_greeter_proto_depIdxs = nil
 }

@@ -6,7 +6,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: pb/greeter/v1/greeter.proto
+// source: grpcexamples/greeter/v1/greeter.proto
 
 package greeterv1
 
@@ -169,5 +169,5 @@ var Greeter_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
-	Metadata: "pb/greeter/v1/greeter.proto",
+	Metadata: "grpcexamples/greeter/v1/greeter.proto",
 }

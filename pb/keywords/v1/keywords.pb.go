@@ -7,7 +7,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: pb/keywords/v1/keywords.proto
+// source: grpcexamples/keywords/v1/keywords.proto
 
 package keywordsv1
 
@@ -42,7 +42,7 @@ type GetKeywordsRequest struct {
 
 func (x *GetKeywordsRequest) Reset() {
 	*x = GetKeywordsRequest{}
-	mi := &file_pb_keywords_v1_keywords_proto_msgTypes[0]
+	mi := &file_grpcexamples_keywords_v1_keywords_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -54,7 +54,7 @@ func (x *GetKeywordsRequest) String() string {
 func (*GetKeywordsRequest) ProtoMessage() {}
 
 func (x *GetKeywordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_keywords_v1_keywords_proto_msgTypes[0]
+	mi := &file_grpcexamples_keywords_v1_keywords_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -67,7 +67,7 @@ func (x *GetKeywordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKeywordsRequest.ProtoReflect.Descriptor instead.
 func (*GetKeywordsRequest) Descriptor() ([]byte, []int) {
-	return file_pb_keywords_v1_keywords_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_keywords_v1_keywords_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *GetKeywordsRequest) GetText() string {
@@ -114,7 +114,7 @@ type GetKeywordsResponse struct {
 
 func (x *GetKeywordsResponse) Reset() {
 	*x = GetKeywordsResponse{}
-	mi := &file_pb_keywords_v1_keywords_proto_msgTypes[1]
+	mi := &file_grpcexamples_keywords_v1_keywords_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -126,7 +126,7 @@ func (x *GetKeywordsResponse) String() string {
 func (*GetKeywordsResponse) ProtoMessage() {}
 
 func (x *GetKeywordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_keywords_v1_keywords_proto_msgTypes[1]
+	mi := &file_grpcexamples_keywords_v1_keywords_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -139,7 +139,7 @@ func (x *GetKeywordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetKeywordsResponse.ProtoReflect.Descriptor instead.
 func (*GetKeywordsResponse) Descriptor() ([]byte, []int) {
-	return file_pb_keywords_v1_keywords_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_keywords_v1_keywords_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *GetKeywordsResponse) GetKeywords() []string {
@@ -182,7 +182,7 @@ type Keyphrase struct {
 
 func (x *Keyphrase) Reset() {
 	*x = Keyphrase{}
-	mi := &file_pb_keywords_v1_keywords_proto_msgTypes[2]
+	mi := &file_grpcexamples_keywords_v1_keywords_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -194,7 +194,7 @@ func (x *Keyphrase) String() string {
 func (*Keyphrase) ProtoMessage() {}
 
 func (x *Keyphrase) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_keywords_v1_keywords_proto_msgTypes[2]
+	mi := &file_grpcexamples_keywords_v1_keywords_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -207,7 +207,7 @@ func (x *Keyphrase) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Keyphrase.ProtoReflect.Descriptor instead.
 func (*Keyphrase) Descriptor() ([]byte, []int) {
-	return file_pb_keywords_v1_keywords_proto_rawDescGZIP(), []int{2}
+	return file_grpcexamples_keywords_v1_keywords_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Keyphrase) GetText() string {
@@ -224,11 +224,11 @@ func (x *Keyphrase) GetScore() float64 {
 	return 0
 }
 
-var File_pb_keywords_v1_keywords_proto protoreflect.FileDescriptor
+var File_grpcexamples_keywords_v1_keywords_proto protoreflect.FileDescriptor
 
-const file_pb_keywords_v1_keywords_proto_rawDesc = "" +
+const file_grpcexamples_keywords_v1_keywords_proto_rawDesc = "" +
 	"\n" +
-	"\x1dpb/keywords/v1/keywords.proto\x12\x18grpcexamples.keywords.v1\"u\n" +
+	"'grpcexamples/keywords/v1/keywords.proto\x12\x18grpcexamples.keywords.v1\"u\n" +
 	"\x12GetKeywordsRequest\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x1f\n" +
 	"\vmax_results\x18\x02 \x01(\x05R\n" +
@@ -250,24 +250,24 @@ const file_pb_keywords_v1_keywords_proto_rawDesc = "" +
 	"\x0eStreamKeywords\x12,.grpcexamples.keywords.v1.GetKeywordsRequest\x1a-.grpcexamples.keywords.v1.GetKeywordsResponse(\x010\x01B@Z>github.com/seed717b8fd8/grpcexamples/pb/keywords/v1;keywordsv1b\x06proto3"
 
 var (
-	file_pb_keywords_v1_keywords_proto_rawDescOnce sync.Once
-	file_pb_keywords_v1_keywords_proto_rawDescData []byte
+	file_grpcexamples_keywords_v1_keywords_proto_rawDescOnce sync.Once
+	file_grpcexamples_keywords_v1_keywords_proto_rawDescData []byte
 )
 
-func file_pb_keywords_v1_keywords_proto_rawDescGZIP() []byte {
-	file_pb_keywords_v1_keywords_proto_rawDescOnce.Do(func() {
-		file_pb_keywords_v1_keywords_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_pb_keywords_v1_keywords_proto_rawDesc), len(file_pb_keywords_v1_keywords_proto_rawDesc)))
+func file_grpcexamples_keywords_v1_keywords_proto_rawDescGZIP() []byte {
+	file_grpcexamples_keywords_v1_keywords_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_keywords_v1_keywords_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_keywords_v1_keywords_proto_rawDesc), len(file_grpcexamples_keywords_v1_keywords_proto_rawDesc)))
 	})
-	return file_pb_keywords_v1_keywords_proto_rawDescData
+	return file_grpcexamples_keywords_v1_keywords_proto_rawDescData
 }
 
-var file_pb_keywords_v1_keywords_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
-var file_pb_keywords_v1_keywords_proto_goTypes = []any{
+var file_grpcexamples_keywords_v1_keywords_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_grpcexamples_keywords_v1_keywords_proto_goTypes = []any{
 	(*GetKeywordsRequest)(nil),  // 0: grpcexamples.keywords.v1.GetKeywordsRequest
 	(*GetKeywordsResponse)(nil), // 1: grpcexamples.keywords.v1.GetKeywordsResponse
 	(*Keyphrase)(nil),           // 2: grpcexamples.keywords.v1.Keyphrase
 }
-var file_pb_keywords_v1_keywords_proto_depIdxs = []int32{
+var file_grpcexamples_keywords_v1_keywords_proto_depIdxs = []int32{
 	2, // 0: grpcexamples.keywords.v1.GetKeywordsResponse.keyphrases:type_name -> grpcexamples.keywords.v1.Keyphrase
 	0, // 1: grpcexamples.keywords.v1.KeywordService.GetKeywords:input_type -> grpcexamples.keywords.v1.GetKeywordsRequest
 	0, // 2: grpcexamples.keywords.v1.KeywordService.StreamKeywords:input_type -> grpcexamples.keywords.v1.GetKeywordsRequest
@@ -280,26 +280,26 @@ var file_pb_keywords_v1_keywords_proto_depIdxs = []int32{
 	0, // [0:1] is the sub-list for field type_name
 }
 
-func init() { file_pb_keywords_v1_keywords_proto_init() }
-func file_pb_keywords_v1_keywords_proto_init() {
-	if File_pb_keywords_v1_keywords_proto != nil {
+func init() { file_grpcexamples_keywords_v1_keywords_proto_init() }
+func file_grpcexamples_keywords_v1_keywords_proto_init() {
+	if File_grpcexamples_keywords_v1_keywords_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pb_keywords_v1_keywords_proto_rawDesc), len(file_pb_keywords_v1_keywords_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_keywords_v1_keywords_proto_rawDesc), len(file_grpcexamples_keywords_v1_keywords_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_pb_keywords_v1_keywords_proto_goTypes,
-		DependencyIndexes: file_pb_keywords_v1_keywords_proto_depIdxs,
-		MessageInfos:      file_pb_keywords_v1_keywords_proto_msgTypes,
+		GoTypes:           file_grpcexamples_keywords_v1_keywords_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_keywords_v1_keywords_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_keywords_v1_keywords_proto_msgTypes,
 	}.Build()
-	File_pb_keywords_v1_keywords_proto = out.File
-	file_pb_keywords_v1_keywords_proto_goTypes = nil
-	file_pb_keywords_v1_keywords_proto_depIdxs = nil
+	File_grpcexamples_keywords_v1_keywords_proto = out.File
+	file_grpcexamples_keywords_v1_keywords_proto_goTypes = nil
+	file_grpcexamples_keywords_v1_keywords_proto_depIdxs = nil
 }

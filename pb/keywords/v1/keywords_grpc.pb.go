@@ -7,7 +7,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: pb/keywords/v1/keywords.proto
+// source: grpcexamples/keywords/v1/keywords.proto
 
 package keywordsv1
 
@@ -167,5 +167,5 @@ var KeywordService_ServiceDesc = grpc.ServiceDesc{
 			ClientStreams: true,
 		},
 	},
-	Metadata: "pb/keywords/v1/keywords.proto",
+	Metadata: "grpcexamples/keywords/v1/keywords.proto",
 }

@@ -8,7 +8,7 @@
 // versions:
 // 	protoc-gen-go v1.36.11
 // 	protoc        v3.21.12
-// source: pb/streaming/v1/streaming.proto
+// source: grpcexamples/streaming/v1/streaming.proto
 
 package streamingv1
 
@@ -57,7 +57,7 @@ type Controls struct {
 
 func (x *Controls) Reset() {
 	*x = Controls{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[0]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -69,7 +69,7 @@ func (x *Controls) String() string {
 func (*Controls) ProtoMessage() {}
 
 func (x *Controls) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[0]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -82,7 +82,7 @@ func (x *Controls) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Controls.ProtoReflect.Descriptor instead.
 func (*Controls) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{0}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *Controls) GetMessageCount() int32 {
@@ -144,7 +144,7 @@ type UnaryRequest struct {
 
 func (x *UnaryRequest) Reset() {
 	*x = UnaryRequest{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[1]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -156,7 +156,7 @@ func (x *UnaryRequest) String() string {
 func (*UnaryRequest) ProtoMessage() {}
 
 func (x *UnaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[1]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -169,7 +169,7 @@ func (x *UnaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnaryRequest.ProtoReflect.Descriptor instead.
 func (*UnaryRequest) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{1}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *UnaryRequest) GetMessage() string {
@@ -200,7 +200,7 @@ type UnaryResponse struct {
 
 func (x *UnaryResponse) Reset() {
 	*x = UnaryResponse{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[2]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -212,7 +212,7 @@ func (x *UnaryResponse) String() string {
 func (*UnaryResponse) ProtoMessage() {}
 
 func (x *UnaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[2]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -225,7 +225,7 @@ func (x *UnaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnaryResponse.ProtoReflect.Descriptor instead.
 func (*UnaryResponse) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{2}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *UnaryResponse) GetMessage() string {
@@ -259,7 +259,7 @@ type ServerStreamRequest struct {
 
 func (x *ServerStreamRequest) Reset() {
 	*x = ServerStreamRequest{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[3]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -271,7 +271,7 @@ func (x *ServerStreamRequest) String() string {
 func (*ServerStreamRequest) ProtoMessage() {}
 
 func (x *ServerStreamRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[3]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -284,7 +284,7 @@ func (x *ServerStreamRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServerStreamRequest.ProtoReflect.Descriptor instead.
 func (*ServerStreamRequest) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{3}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ServerStreamRequest) GetMessage() string {
@@ -315,7 +315,7 @@ type ServerStreamResponse struct {
 
 func (x *ServerStreamResponse) Reset() {
 	*x = ServerStreamResponse{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[4]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -327,7 +327,7 @@ func (x *ServerStreamResponse) String() string {
 func (*ServerStreamResponse) ProtoMessage() {}
 
 func (x *ServerStreamResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[4]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -340,7 +340,7 @@ func (x *ServerStreamResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServerStreamResponse.ProtoReflect.Descriptor instead.
 func (*ServerStreamResponse) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{4}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ServerStreamResponse) GetMessage() string {
@@ -377,7 +377,7 @@ type ClientStreamRequest struct {
 
 func (x *ClientStreamRequest) Reset() {
 	*x = ClientStreamRequest{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[5]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -389,7 +389,7 @@ func (x *ClientStreamRequest) String() string {
 func (*ClientStreamRequest) ProtoMessage() {}
 
 func (x *ClientStreamRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[5]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -402,7 +402,7 @@ func (x *ClientStreamRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClientStreamRequest.ProtoReflect.Descriptor instead.
 func (*ClientStreamRequest) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{5}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ClientStreamRequest) GetMessage() string {
@@ -440,7 +440,7 @@ type ClientStreamResponse struct {
 
 func (x *ClientStreamResponse) Reset() {
 	*x = ClientStreamResponse{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[6]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -452,7 +452,7 @@ func (x *ClientStreamResponse) String() string {
 func (*ClientStreamResponse) ProtoMessage() {}
 
 func (x *ClientStreamResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[6]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -465,7 +465,7 @@ func (x *ClientStreamResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClientStreamResponse.ProtoReflect.Descriptor instead.
 func (*ClientStreamResponse) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{6}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ClientStreamResponse) GetMessage() string {
@@ -502,7 +502,7 @@ type BidiStreamRequest struct {
 
 func (x *BidiStreamRequest) Reset() {
 	*x = BidiStreamRequest{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[7]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -514,7 +514,7 @@ func (x *BidiStreamRequest) String() string {
 func (*BidiStreamRequest) ProtoMessage() {}
 
 func (x *BidiStreamRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[7]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -527,7 +527,7 @@ func (x *BidiStreamRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BidiStreamRequest.ProtoReflect.Descriptor instead.
 func (*BidiStreamRequest) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{7}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *BidiStreamRequest) GetMessage() string {
@@ -565,7 +565,7 @@ type BidiStreamResponse struct {
 
 func (x *BidiStreamResponse) Reset() {
 	*x = BidiStreamResponse{}
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[8]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -577,7 +577,7 @@ func (x *BidiStreamResponse) String() string {
 func (*BidiStreamResponse) ProtoMessage() {}
 
 func (x *BidiStreamResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_pb_streaming_v1_streaming_proto_msgTypes[8]
+	mi := &file_grpcexamples_streaming_v1_streaming_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -590,7 +590,7 @@ func (x *BidiStreamResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BidiStreamResponse.ProtoReflect.Descriptor instead.
 func (*BidiStreamResponse) Descriptor() ([]byte, []int) {
-	return file_pb_streaming_v1_streaming_proto_rawDescGZIP(), []int{8}
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *BidiStreamResponse) GetMessage() string {
@@ -614,11 +614,11 @@ func (x *BidiStreamResponse) GetPayload() []byte {
 	return nil
 }
 
-var File_pb_streaming_v1_streaming_proto protoreflect.FileDescriptor
+var File_grpcexamples_streaming_v1_streaming_proto protoreflect.FileDescriptor
 
-const file_pb_streaming_v1_streaming_proto_rawDesc = "" +
+const file_grpcexamples_streaming_v1_streaming_proto_rawDesc = "" +
 	"\n" +
-	"\x1fpb/streaming/v1/streaming.proto\x12\x19grpcexamples.streaming.v1\"\x83\x02\n" +
+	")grpcexamples/streaming/v1/streaming.proto\x12\x19grpcexamples.streaming.v1\"\x83\x02\n" +
 	"\bControls\x12#\n" +
 	"\rmessage_count\x18\x01 \x01(\x05R\fmessageCount\x12\x1f\n" +
 	"\vinterval_ms\x18\x02 \x01(\x05R\n" +
@@ -668,19 +668,19 @@ const file_pb_streaming_v1_streaming_proto_rawDesc = "" +
 	"BidiStream\x12,.grpcexamples.streaming.v1.BidiStreamRequest\x1a-.grpcexamples.streaming.v1.BidiStreamResponse(\x010\x01BBZ@github.com/seed717b8fd8/grpcexamples/pb/streaming/v1;streamingv1b\x06proto3"
 
 var (
-	file_pb_streaming_v1_streaming_proto_rawDescOnce sync.Once
-	file_pb_streaming_v1_streaming_proto_rawDescData []byte
+	file_grpcexamples_streaming_v1_streaming_proto_rawDescOnce sync.Once
+	file_grpcexamples_streaming_v1_streaming_proto_rawDescData []byte
 )
 
-func file_pb_streaming_v1_streaming_proto_rawDescGZIP() []byte {
-	file_pb_streaming_v1_streaming_proto_rawDescOnce.Do(func() {
-		file_pb_streaming_v1_streaming_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_pb_streaming_v1_streaming_proto_rawDesc), len(file_pb_streaming_v1_streaming_proto_rawDesc)))
+func file_grpcexamples_streaming_v1_streaming_proto_rawDescGZIP() []byte {
+	file_grpcexamples_streaming_v1_streaming_proto_rawDescOnce.Do(func() {
+		file_grpcexamples_streaming_v1_streaming_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_grpcexamples_streaming_v1_streaming_proto_rawDesc), len(file_grpcexamples_streaming_v1_streaming_proto_rawDesc)))
 	})
-	return file_pb_streaming_v1_streaming_proto_rawDescData
+	return file_grpcexamples_streaming_v1_streaming_proto_rawDescData
 }
 
-var file_pb_streaming_v1_streaming_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
-var file_pb_streaming_v1_streaming_proto_goTypes = []any{
+var file_grpcexamples_streaming_v1_streaming_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_grpcexamples_streaming_v1_streaming_proto_goTypes = []any{
 	(*Controls)(nil),             // 0: grpcexamples.streaming.v1.Controls
 	(*UnaryRequest)(nil),         // 1: grpcexamples.streaming.v1.UnaryRequest
 	(*UnaryResponse)(nil),        // 2: grpcexamples.streaming.v1.UnaryResponse
@@ -691,7 +691,7 @@ var file_pb_streaming_v1_streaming_proto_goTypes = []any{
 	(*BidiStreamRequest)(nil),    // 7: grpcexamples.streaming.v1.BidiStreamRequest
 	(*BidiStreamResponse)(nil),   // 8: grpcexamples.streaming.v1.BidiStreamResponse
 }
-var file_pb_streaming_v1_streaming_proto_depIdxs = []int32{
+var file_grpcexamples_streaming_v1_streaming_proto_depIdxs = []int32{
 	0, // 0: grpcexamples.streaming.v1.UnaryRequest.controls:type_name -> grpcexamples.streaming.v1.Controls
 	0, // 1: grpcexamples.streaming.v1.ServerStreamRequest.controls:type_name -> grpcexamples.streaming.v1.Controls
 	0, // 2: grpcexamples.streaming.v1.ClientStreamRequest.controls:type_name -> grpcexamples.streaming.v1.Controls
@@ -711,26 +711,26 @@ var file_pb_streaming_v1_streaming_proto_depIdxs = []int32{
 	0, // [0:4] is the sub-list for field type_name
 }
 
-func init() { file_pb_streaming_v1_streaming_proto_init() }
-func file_pb_streaming_v1_streaming_proto_init() {
-	if File_pb_streaming_v1_streaming_proto != nil {
+func init() { file_grpcexamples_streaming_v1_streaming_proto_init() }
+func file_grpcexamples_streaming_v1_streaming_proto_init() {
+	if File_grpcexamples_streaming_v1_streaming_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pb_streaming_v1_streaming_proto_rawDesc), len(file_pb_streaming_v1_streaming_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_grpcexamples_streaming_v1_streaming_proto_rawDesc), len(file_grpcexamples_streaming_v1_streaming_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
-		GoTypes:           file_pb_streaming_v1_streaming_proto_goTypes,
-		DependencyIndexes: file_pb_streaming_v1_streaming_proto_depIdxs,
-		MessageInfos:      file_pb_streaming_v1_streaming_proto_msgTypes,
+		GoTypes:           file_grpcexamples_streaming_v1_streaming_proto_goTypes,
+		DependencyIndexes: file_grpcexamples_streaming_v1_streaming_proto_depIdxs,
+		MessageInfos:      file_grpcexamples_streaming_v1_streaming_proto_msgTypes,
 	}.Build()
-	File_pb_streaming_v1_streaming_proto = out.File
-	file_pb_streaming_v1_streaming_proto_goTypes = nil
-	file_pb_streaming_v1_streaming_proto_depIdxs = nil
+	File_grpcexamples_streaming_v1_streaming_proto = out.File
+	file_grpcexamples_streaming_v1_streaming_proto_goTypes = nil
+	file_grpcexamples_streaming_v1_streaming_proto_depIdxs = nil
 }

@@ -8,7 +8,7 @@
 // versions:
 // - protoc-gen-go-grpc v1.6.2
 // - protoc             v3.21.12
-// source: pb/streaming/v1/streaming.proto
+// source: grpcexamples/streaming/v1/streaming.proto
 
 package streamingv1
 
@@ -246,5 +246,5 @@ var StreamingService_ServiceDesc = grpc.ServiceDesc{
 			ClientStreams: true,
 		},
 	},
-	Metadata: "pb/streaming/v1/streaming.proto",
+	Metadata: "grpcexamples/streaming/v1/streaming.proto",
 }
