@@ -1,6 +1,7 @@
 package keywords
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,16 +32,18 @@ type stemStat struct {
 
 // candidate is one distinct candidate phrase, keyed by its stems.
 type candidate struct {
-	key      string
-	tf       float64 // standalone occurrences plus weighted embedded ones
-	maxTF    int32   // standalone occurrences (a whole noun-phrase run)
-	first    int32   // word index of the first occurrence
-	last     int32   // word index of the last occurrence
-	firstTok int32   // token index of the first word of the first occurrence
-	lastTok  int32   // token index of the last word of the first occurrence
-	n        int32   // words in the phrase
-	pos      float64 // sum over occurrences of 1/(word index+1), weighted as tf
-	score    float64
+	// key holds the stem indices of the phrase's words, plus one, 16 bits
+	// each, the first word in the lowest bits: maxStems < 1<<16 and
+	// MaxKeyphraseWords = 4 make it fit, and a map keyed by it needs no
+	// string per candidate.
+	key   uint64
+	tf    float64 // standalone occurrences plus weighted embedded ones
+	maxTF int32   // standalone occurrences (a whole noun-phrase run)
+	first int32   // word index of the first occurrence
+	last  int32   // word index of the last occurrence
+	n     int32   // words in the phrase
+	pos   float64 // sum over occurrences of 1/(word index+1), weighted as tf
+	score float64
 }
 
 // canStart, canEnd and inside say where a word of class c may stand in a
@@ -63,10 +66,19 @@ func canEnd(c byte) bool { return c == textseg.Noun || c == textseg.Gerund }
 
 // addCandidates scans the classed words for runs of words that may stand
 // inside a phrase, cuts them around names, and records their candidates.
-func (s *state) addCandidates() {
+// It returns false, having stopped early, when the call's context ends.
+func (s *state) addCandidates() bool {
 	ws := s.words
+	s.cands = slices.Grow(s.cands[:0], min(len(ws), maxCandidates))
+	next := checkEvery
 	i := 0
 	for i < len(ws) {
+		if i >= next {
+			if s.done() {
+				return false
+			}
+			next = i + checkEvery
+		}
 		if !inside(ws[i].class) {
 			i++
 			continue
@@ -91,6 +103,7 @@ func (s *state) addCandidates() {
 		s.addRun(a, j)
 		i = j + 1
 	}
+	return true
 }
 
 // nameRun reports whether word k is in a run of two or more name words.
@@ -144,27 +157,25 @@ func (s *state) addRun(i, j int) {
 
 // addCandidate records one occurrence of the phrase s.words[i..j];
 // standalone tells whether it is a whole run rather than a part of a
-// longer phrase.
+// longer phrase. A phrase not seen before is left out once the text has
+// maxCandidates of them.
 func (s *state) addCandidate(i, j int, standalone bool) {
-	b := s.keyBuf[:0]
+	var key uint64
 	for k := i; k <= j; k++ {
-		if k > i {
-			b = append(b, ' ')
-		}
-		b = append(b, s.stems[s.words[k].stem].key...)
+		key |= uint64(s.words[k].stem+1) << (16 * (k - i))
 	}
-	s.keyBuf = b
-	idx, ok := s.candIndex[string(b)]
+	idx, ok := s.candIndex[key]
 	if !ok {
+		if len(s.cands) >= maxCandidates {
+			return
+		}
 		idx = int32(len(s.cands))
-		s.cands = append(s.cands, candidate{
-			key:      string(b),
-			first:    int32(i),
-			firstTok: s.words[i].tok,
-			lastTok:  s.words[j].tok,
-			n:        int32(j - i + 1),
+		s.cands = push(s.cands, maxCandidates, candidate{
+			key:   key,
+			first: int32(i),
+			n:     int32(j - i + 1),
 		})
-		s.candIndex[s.cands[idx].key] = idx
+		s.candIndex[key] = idx
 	}
 	c := &s.cands[idx]
 	w := 1.0

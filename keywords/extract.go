@@ -1,6 +1,7 @@
 package keywords
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -13,7 +14,8 @@ import (
 // Keyphrase is one ranked phrase of a text.
 type Keyphrase struct {
 	// Text is the phrase as it first occurs in the text, words joined by
-	// single spaces, lower case except acronyms and names.
+	// single spaces, lower case except acronyms and names: at most
+	// MaxKeyphraseWords words and MaxKeyphraseBytes bytes.
 	Text string
 	// Score ranks the phrase; higher is better. Scores compare phrases of
 	// one text only; their scale has no meaning across texts.
@@ -23,11 +25,44 @@ type Keyphrase struct {
 // MaxTextBytes is the largest text, in bytes of UTF-8, that Extract reads:
 // 1 MiB, room for a book chapter or twenty full scientific papers (a
 // SemEval-2010 paper is about 50 KB), while keeping one call bounded: time
-// and memory grow linearly with the text, to about 100 ms on one core and
-// 56 MB allocated at 1 MiB (BenchmarkExtractMaxText). Extract reads only
-// the first MaxTextBytes of a longer text, cut at a rune boundary; the gRPC
-// service rejects longer texts.
+// and memory grow linearly with the text, whatever its shape (see
+// BenchmarkExtractShapes and the package documentation for the measured
+// ceilings). Extract reads only the first MaxTextBytes of a longer text,
+// cut at a rune boundary; the gRPC service rejects longer texts.
 const MaxTextBytes = 1 << 20
+
+// MaxKeyphraseWords is the most words a keyphrase has (a hyphenated
+// compound such as "multi-step" is one word): longer noun phrases are
+// rare as keyphrases (Hulth 2003 counts almost none past four words), and
+// a text's longer runs of nouns yield their windows of this many words.
+const MaxKeyphraseWords = 4
+
+// MaxKeyphraseBytes bounds the length of one keyphrase, in bytes of UTF-8:
+// MaxKeyphraseWords words of at most 63 bytes each and the spaces between
+// them fit in 256 bytes. A longer "word" (a URL, a hash, a line of base64,
+// a run of letters with no spaces) is never part of a keyphrase: the
+// longest words of European languages ("Rindfleischetikettierungs..."
+// compounds aside) are far shorter, so this drops only what is not a word.
+const MaxKeyphraseBytes = 256
+
+// maxWordBytes is the longest word, in bytes, that a keyphrase may hold.
+const maxWordBytes = (MaxKeyphraseBytes - (MaxKeyphraseWords - 1)) / MaxKeyphraseWords
+
+// Ceilings on what one text may make the engine keep, whatever its shape,
+// so that memory stays linear and small even for text built to be costly
+// (a megabyte of distinct made-up words). Real text is far below them: a
+// MaxTextBytes text of 20 full papers has about 7,000 distinct stems and
+// 18,000 distinct candidates. Past a ceiling, a word with a stem not yet
+// seen, or a candidate not yet seen, is left out; those already kept go on
+// being counted.
+const (
+	maxStems      = 1 << 15 // distinct word stems; below 1<<16, see candidate.key
+	maxCandidates = 1 << 16 // distinct candidate phrases
+)
+
+// checkEvery is how many items (tokens, words or candidates) the engine
+// handles between two looks at its context: about 0.1 to 0.5 ms of work.
+const checkEvery = 4096
 
 // DefaultMaxResults is the number of keyphrases returned when the caller
 // does not say: 10, the cut-off at which keyphrase benchmarks report F@10.
@@ -73,13 +108,27 @@ const MaxResultsLimit = 100
 // words between punctuation (for Chinese and Japanese, UAX #29 makes each
 // ideograph a word), ranked as above but without document frequencies.
 func Extract(text string, opts ...Option) []Keyphrase {
-	kps, _ := extract(text, opts)
+	kps, _, _ := extract(context.Background(), text, opts)
 	return kps
 }
 
-// extract is Extract that also returns the language whose stop list it
-// used (see pickLanguage), for the service to report.
-func extract(text string, opts []Option) ([]Keyphrase, string) {
+// ExtractContext is [Extract] that stops early when ctx ends: it checks ctx
+// before it starts and then after every bounded amount of work (see
+// checkEvery), so it returns within about a millisecond of ctx ending,
+// with no keyphrases and ctx.Err() (context.Canceled or
+// context.DeadlineExceeded). Otherwise it returns what Extract returns and
+// a nil error. The gRPC service calls it with the call's context.
+func ExtractContext(ctx context.Context, text string, opts ...Option) ([]Keyphrase, error) {
+	kps, _, err := extract(ctx, text, opts)
+	return kps, err
+}
+
+// extract is ExtractContext that also returns the language whose stop
+// list it used (see pickLanguage), for the service to report.
+func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
 	o := options{maxResults: DefaultMaxResults}
 	for _, opt := range opts {
 		if opt != nil {
@@ -94,12 +143,44 @@ func extract(text string, opts []Option) ([]Keyphrase, string) {
 
 	s := statePool.Get().(*state)
 	defer s.release()
-	s.toks = textseg.Tokens(s.toks[:0], text)
+	kps, err := s.run(ctx, text, o)
+	if err != nil {
+		return nil, "", err
+	}
+	return kps, s.lang, nil
+}
+
+// run extracts the keyphrases of text, which is at most MaxTextBytes long,
+// into s, which is empty. It returns ctx.Err() if ctx ends before it is
+// done.
+func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
+	s.ctx = ctx
+	s.toks = slices.Grow(s.toks[:0], textseg.EstimateTokens(text))
+	var stopped bool
+	if s.toks, stopped = textseg.TokensUntil(s.toks, text, s.done); stopped {
+		return nil, s.err
+	}
 	s.pickLanguage(text, o.language)
-	s.classify(text)
+	if !s.classify(text) {
+		return nil, s.err
+	}
 	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
-	s.addCandidates()
-	return s.rank(text, o.maxResults), s.lang
+	if !s.addCandidates() {
+		return nil, s.err
+	}
+	kps := s.rank(text, o.maxResults)
+	if kps == nil {
+		return nil, s.err
+	}
+	return kps, nil
+}
+
+// done reports whether the call's context has ended, keeping its error in
+// s.err. The engine's loops call it every checkEvery items, so that a
+// cancelled call stops within a fraction of a millisecond of work.
+func (s *state) done() bool {
+	s.err = s.ctx.Err()
+	return s.err != nil
 }
 
 // truncate cuts text to at most n bytes without splitting a rune.
@@ -116,16 +197,18 @@ func truncate(text string, n int) string {
 // state is the working memory of one Extract call, pooled so that
 // repeated calls reuse their buffers.
 type state struct {
+	ctx       context.Context // the call's; nil between calls
+	err       error           // ctx.Err() when done saw it end
 	lang      string
 	toks      []textseg.Token
 	words     []word
 	stems     []stemStat
-	stemIndex map[string]int32
+	stemIndex map[string]int32  // stem -> index in stems
 	stemCache map[string]string // lower-case word -> stem, kept across calls
 	cacheLang string            // language of stemCache
+	stemmer   textseg.StemmerEnv
 	cands     []candidate
-	candIndex map[string]int32
-	keyBuf    []byte
+	candIndex map[uint64]int32 // candidate.key -> index in cands
 	order     []int32
 	// embedScale weighs occurrences inside longer phrases: frequencies
 	// of short texts are too small to rely on.
@@ -136,7 +219,7 @@ var statePool = sync.Pool{New: func() any {
 	return &state{
 		stemIndex: make(map[string]int32),
 		stemCache: make(map[string]string),
-		candIndex: make(map[string]int32),
+		candIndex: make(map[uint64]int32),
 	}
 }}
 
@@ -152,11 +235,23 @@ func reuse[T any](b []T, keep int) []T {
 	return b[:0]
 }
 
+// push appends v to b, which never holds more than limit elements,
+// doubling b's capacity when it is full (up to limit): a slice grown to n
+// elements then allocates about 2n in all, where append's growth of large
+// slices by a quarter allocates about 5n.
+func push[T any](b []T, limit int, v T) []T {
+	if len(b) == cap(b) {
+		b = slices.Grow(b, max(min(len(b), limit-len(b)), 1))
+	}
+	return append(b, v)
+}
+
 // release empties s and puts it back in the pool. It keeps no reference
 // to the text, and drops buffers grown large by a long text rather than
 // keep them alive.
 func (s *state) release() {
 	const keep = 1 << 16
+	s.ctx, s.err = nil, nil
 	clear(s.toks) // Token.Lower may point into the caller's text.
 	s.toks = reuse(s.toks, keep)
 	s.words = reuse(s.words, keep)
@@ -165,7 +260,7 @@ func (s *state) release() {
 	s.order = reuse(s.order, keep)
 	if len(s.stemIndex) > keep || len(s.candIndex) > keep {
 		s.stemIndex = make(map[string]int32)
-		s.candIndex = make(map[string]int32)
+		s.candIndex = make(map[uint64]int32)
 	} else {
 		clear(s.stemIndex)
 		clear(s.candIndex)
@@ -176,26 +271,40 @@ func (s *state) release() {
 	statePool.Put(s)
 }
 
-// classify gives each Word token of text its stem and class.
-func (s *state) classify(text string) {
+// classify gives each Word token of text its stem and class, and lists
+// it in s.words, except words longer than maxWordBytes and, once the text
+// has maxStems distinct stems, words of a stem not yet seen. It returns
+// false, having stopped early, when the call's context ends.
+func (s *state) classify(text string) bool {
 	en := s.lang == "en"
 	if en {
 		loadTables()
 	}
 	stops := stopSet(s.lang)
-	stem := stemmer(s.lang)
 	if s.cacheLang != s.lang {
 		clear(s.stemCache)
 		s.cacheLang = s.lang
 	}
+	s.stemmer.SetLanguage(s.lang)
 	elide := s.lang == "fr" || s.lang == "it"
+	s.words = slices.Grow(s.words[:0], len(s.toks))
 	for i := range s.toks {
+		if i%checkEvery == checkEvery-1 && s.done() {
+			return false
+		}
 		t := &s.toks[i]
 		if t.Kind != textseg.Word {
 			continue
 		}
 		if elide {
 			cutElision(t, text)
+		}
+		if len(t.Lower) > maxWordBytes {
+			continue
+		}
+		si, ok := s.stemOf(t.Lower, en)
+		if !ok {
+			continue
 		}
 		var class byte
 		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps {
@@ -213,28 +322,6 @@ func (s *state) classify(text string) {
 		} else {
 			class = textseg.Noun
 		}
-		key, ok := s.stemCache[t.Lower]
-		if !ok {
-			// Copies, so that the cache does not keep the text alive.
-			key = strings.Clone(t.Lower)
-			if stem != nil {
-				key = strings.Clone(stem(key))
-			}
-			s.stemCache[strings.Clone(t.Lower)] = key
-		}
-		si, ok := s.stemIndex[key]
-		if !ok {
-			si = int32(len(s.stems))
-			st := stemStat{key: key, idf: 1}
-			if en {
-				st.idf = idfUnseen
-				if v, ok := idfTable[key]; ok {
-					st.idf = float64(v)
-				}
-			}
-			s.stems = append(s.stems, st)
-			s.stemIndex[key] = si
-		}
 		if !t.Cap {
 			s.stems[si].lowerSeen = true
 		}
@@ -244,6 +331,46 @@ func (s *state) classify(text string) {
 	if en {
 		s.markSVerbs(text)
 	}
+	return true
+}
+
+// stemOf returns the index in s.stems of the stem of the lower-case word
+// lower, adding the stem when it is new, or false when it is new and the
+// text already has maxStems stems. Stems of words are remembered for the
+// rest of the call and across calls, as stemming costs more than a
+// lookup; a pooled state forgets them once it knows more than
+// stemCacheLimit words. Within a call the cache stays bounded: a word is
+// stemmed, and cached, only while the text has fewer than maxStems stems.
+func (s *state) stemOf(lower string, en bool) (int32, bool) {
+	key, cached := s.stemCache[lower]
+	if !cached {
+		if len(s.stems) >= maxStems {
+			return 0, false // do not stem what could not be kept
+		}
+		// A copy, so that the cache does not keep the text alive; the
+		// stem is the copy, a part of it, or a new string.
+		word := strings.Clone(lower)
+		key = s.stemmer.Stem(word)
+		s.stemCache[word] = key
+	}
+	si, ok := s.stemIndex[key]
+	if ok {
+		return si, true
+	}
+	if len(s.stems) >= maxStems {
+		return 0, false
+	}
+	si = int32(len(s.stems))
+	st := stemStat{key: key, idf: 1}
+	if en {
+		st.idf = idfUnseen
+		if v, ok := idfTable[key]; ok {
+			st.idf = float64(v)
+		}
+	}
+	s.stems = push(s.stems, maxStems, st)
+	s.stemIndex[key] = si
+	return si, true
 }
 
 // markSVerbs makes a verb of a headline word ending in -s that stands
@@ -292,7 +419,7 @@ func cutElision(t *textseg.Token, text string) {
 		return
 	}
 	t.Lower = t.Lower[n:]
-	t.Start += n
+	t.Start += int32(n)
 	r, _ := utf8.DecodeRuneInString(text[t.Start:])
 	t.Cap = unicode.IsUpper(r)
 }
@@ -383,24 +510,6 @@ var nounContext = map[string]struct{}{
 	"the": {}, "a": {}, "an": {}, "this": {}, "that": {}, "these": {}, "those": {},
 	"its": {}, "their": {}, "our": {}, "his": {}, "her": {}, "my": {}, "your": {},
 	"of": {}, "for": {}, "each": {}, "every": {}, "any": {}, "no": {}, "such": {},
-}
-
-var (
-	stemmersOnce sync.Once
-	stemmers     map[string]func(string) string
-)
-
-// stemmer returns the stemmer of lang, or nil.
-func stemmer(lang string) func(string) string {
-	stemmersOnce.Do(func() {
-		stemmers = make(map[string]func(string) string)
-		for _, l := range languages {
-			if f := textseg.Stemmer(l); f != nil {
-				stemmers[l] = f
-			}
-		}
-	})
-	return stemmers[lang]
 }
 
 // sortOrder sorts s.order by descending score, then first occurrence.

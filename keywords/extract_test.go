@@ -2,6 +2,7 @@ package keywords
 
 import (
 	"fmt"
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
 	"slices"
 	"strings"
 	"sync"
@@ -287,7 +288,8 @@ func TestLanguages(t *testing.T) {
 		t.Fatalf("Languages() = %v", langs)
 	}
 	for _, l := range langs {
-		if stopSet(l) == nil || stemmer(l) == nil {
+		var st textseg.StemmerEnv
+		if stopSet(l) == nil || !st.SetLanguage(l) {
 			t.Errorf("language %q lacks a stop list or stemmer", l)
 		}
 	}

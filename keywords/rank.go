@@ -2,7 +2,7 @@ package keywords
 
 import (
 	"math"
-	"strings"
+	"slices"
 )
 
 // params are the extractor's settings, the same for every text and
@@ -43,7 +43,7 @@ var params = struct {
 	// in news and half of it in papers (it was 1 to 21 from 5% to 10%).
 	nameBoost, nameLow, nameHigh float64
 }{
-	maxWords:      4,
+	maxWords:      MaxKeyphraseWords,
 	tfExp:         1.5,
 	embedWeight:   1,
 	embedUnigram:  0.4,
@@ -88,6 +88,7 @@ func (s *state) rank(text string, n int) []Keyphrase {
 	}
 	nw := float64(len(s.words))
 	uni := s.unigramWeight()
+	s.order = slices.Grow(s.order[:0], len(s.cands))
 	for i := range s.cands {
 		c := &s.cands[i]
 		if c.maxTF == 0 {
@@ -104,6 +105,9 @@ func (s *state) rank(text string, n int) []Keyphrase {
 			(1 + params.posWeight*c.pos/c.tf*nw/10) *
 			(1 + params.spreadWeight*float64(c.last-c.first)/nw)
 		s.order = append(s.order, int32(i))
+	}
+	if s.done() {
+		return nil
 	}
 	s.sortOrder()
 	out := make([]Keyphrase, 0, min(n, len(s.order)))
@@ -172,22 +176,13 @@ func (s *state) unigramWeight() float64 {
 // contained reports whether the stems of c are a run of the stems of one
 // of the candidates kept.
 func (s *state) contained(c *candidate, kept []int32) bool {
+	mask := uint64(1)<<(16*c.n) - 1 // c.n = 4 makes the shift 64: all ones
 	for _, k := range kept {
-		long := s.cands[k].key
-		if len(long) <= len(c.key) {
-			continue
-		}
-		for i := 0; i+len(c.key) <= len(long); {
-			j := strings.Index(long[i:], c.key)
-			if j < 0 {
-				break
-			}
-			j += i
-			end := j + len(c.key)
-			if (j == 0 || long[j-1] == ' ') && (end == len(long) || long[end] == ' ') {
+		long := &s.cands[k]
+		for off := int32(0); off+c.n <= long.n && long.n > c.n; off++ {
+			if long.key>>(16*off)&mask == c.key {
 				return true
 			}
-			i = j + 1
 		}
 	}
 	return false

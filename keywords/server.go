@@ -113,7 +113,7 @@ func (s *Server) extract(req *keywordsv1.GetKeywordsRequest) *keywordsv1.GetKeyw
 		opts = append(opts, WithMaxResults(limit))
 	}
 	var phrases []Keyphrase
-	phrases, resp.Language = extract(text, opts)
+	phrases, resp.Language, _ = extract(context.Background(), text, opts)
 	resp.Keywords = make([]string, len(phrases))
 	resp.Keyphrases = make([]*keywordsv1.Keyphrase, len(phrases))
 	for i, p := range phrases {

@@ -53,3 +53,31 @@ func Stemmer(lang string) func(word string) string {
 		return env.Current()
 	}
 }
+
+// A StemmerEnv stems words of one language reusing its working memory,
+// so that stemming a word allocates only the stem when it differs from
+// the word. It is not safe for concurrent use; the zero value has no
+// language and returns words unchanged.
+type StemmerEnv struct {
+	env  snowball.Env
+	stem func(*snowball.Env) bool
+}
+
+// SetLanguage makes e stem words of the language with ISO 639-1 code
+// lang, and reports whether there is a stemmer for it; when there is none,
+// Stem returns words unchanged.
+func (e *StemmerEnv) SetLanguage(lang string) bool {
+	e.stem = snowballStemmers[lang]
+	return e.stem != nil
+}
+
+// Stem returns the stem of the lower-case word: the word itself, or a
+// part of it, when the stemmer leaves it or only cuts its end.
+func (e *StemmerEnv) Stem(word string) string {
+	if e.stem == nil {
+		return word
+	}
+	e.env.SetCurrent(word)
+	e.stem(&e.env)
+	return e.env.Current()
+}

@@ -26,10 +26,11 @@ const (
 	Break
 )
 
-// Token is one token of a text.
+// Token is one token of a text. It is kept small (32 bytes), as a text of
+// the engine's largest size can hold half a million of them.
 type Token struct {
-	Start, End int    // byte offsets of the token in the text
 	Lower      string // lower-cased text of a Word or Number
+	Start, End int32  // byte offsets of the token in the text
 	Kind       Kind
 	Cap        bool // first rune is upper case
 	AllCaps    bool // every letter is upper case (and there are at least two)
@@ -43,11 +44,26 @@ var wordJoiners = &words.Joiners[string]{Middle: []rune{'-'}}
 // Tokens appends the tokens of text to buf and returns it. Spaces are
 // dropped; a line break, and any punctuation, becomes a Break. An English
 // possessive "'s" is cut from its word and becomes a Break. Cost is linear
-// in len(text).
+// in len(text). Offsets are int32: text must be shorter than 2 GiB.
 func Tokens(buf []Token, text string) []Token {
+	buf, _ = TokensUntil(buf, text, nil)
+	return buf
+}
+
+// StopEvery is how many segments TokensUntil reads between two calls of
+// its stop function: a few hundred microseconds of work.
+const StopEvery = 4096
+
+// TokensUntil is Tokens that calls stop, when not nil, after every
+// StopEvery segments of the text, and returns early, with the tokens found
+// so far and true, once stop returns true.
+func TokensUntil(buf []Token, text string, stop func() bool) ([]Token, bool) {
 	it := words.FromString(text)
 	it.Joiners(wordJoiners)
-	for it.Next() {
+	for n := 1; it.Next(); n++ {
+		if stop != nil && n%StopEvery == 0 && stop() {
+			return buf, true
+		}
 		tok := it.Value()
 		start := it.Start()
 		c := tok[0]
@@ -93,7 +109,44 @@ func Tokens(buf []Token, text string) []Token {
 			buf = appendBreak(buf, start, it.End(), end)
 		}
 	}
-	return buf
+	return buf, false
+}
+
+// EstimateTokens returns about how many tokens Tokens finds in text, to
+// size its buffer: seldom fewer, and at most a few times more (for text in
+// alphabets of two-byte letters). A run of ASCII letters and digits, of
+// two-byte letters, or of spaces and punctuation counts once; every other
+// rune (an ideograph, say, which is a word of its own) counts once. It
+// reads each byte once, without decoding.
+func EstimateTokens(text string) int {
+	n := 0
+	prev := byte(0) // class of the previous byte: 0 space, 'p' punctuation, 'w' word
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		var class byte
+		switch {
+		case c == ' ' || c == '\t':
+			class = 0
+		case c < utf8.RuneSelf && isASCIIAlnum(c), c >= 0xC2 && c <= 0xDF,
+			c == 0xE0, c == 0xE1, c >= 0xEA && c <= 0xED:
+			// Letters of words written with spaces: Latin, Greek,
+			// Cyrillic, Arabic, Indic, Hangul and other scripts.
+			class = 'w'
+		case c < utf8.RuneSelf:
+			class = 'p'
+		case c < 0xC0:
+			continue // a continuation byte belongs to the rune before
+		default:
+			n++ // other runes: ideographs, kana, symbols, emoji
+			prev = 'x'
+			continue
+		}
+		if class != 0 && class != prev {
+			n++
+		}
+		prev = class
+	}
+	return n
 }
 
 // abbreviation reports whether a period at byte start closes an
@@ -101,7 +154,7 @@ func Tokens(buf []Token, text string) []Token {
 // word that holds a period itself.
 func abbreviation(buf []Token, start int) bool {
 	n := len(buf)
-	if n == 0 || buf[n-1].Kind != Word || buf[n-1].End != start {
+	if n == 0 || buf[n-1].Kind != Word || int(buf[n-1].End) != start {
 		return false
 	}
 	return strings.IndexByte(buf[n-1].Lower, '.') >= 0
@@ -113,11 +166,11 @@ func isASCIIAlnum(c byte) bool {
 
 func appendBreak(buf []Token, start, end int, sentEnd bool) []Token {
 	if n := len(buf); n > 0 && buf[n-1].Kind == Break {
-		buf[n-1].End = end
+		buf[n-1].End = int32(end)
 		buf[n-1].SentEnd = buf[n-1].SentEnd || sentEnd
 		return buf
 	}
-	return append(buf, Token{Start: start, End: end, Kind: Break, SentEnd: sentEnd})
+	return append(buf, Token{Start: int32(start), End: int32(end), Kind: Break, SentEnd: sentEnd})
 }
 
 func appendWord(buf []Token, tok string, start int) []Token {
@@ -130,7 +183,7 @@ func appendWord(buf []Token, tok string, start int) []Token {
 		tok = tok[:len(tok)-len("’s")]
 		possessive = true
 	}
-	t := Token{Start: start, End: start + len(tok), Kind: Number}
+	t := Token{Start: int32(start), End: int32(start + len(tok)), Kind: Number}
 	upper, lower, letters := 0, 0, 0
 	ascii := true
 	for i, r := range tok {
@@ -162,7 +215,7 @@ func appendWord(buf []Token, tok string, start int) []Token {
 	}
 	buf = append(buf, t)
 	if possessive {
-		buf = appendBreak(buf, t.End, t.End+2, false)
+		buf = appendBreak(buf, int(t.End), int(t.End)+2, false)
 	}
 	return buf
 }

@@ -1,0 +1,150 @@
+package keywords
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// shape is an input of MaxTextBytes built to find the worst case of the
+// engine: what a caller who wants to hurt a server would send, next to
+// the prose it is built for.
+type shape struct {
+	name string
+	make func(tb testing.TB) string
+}
+
+// shapes are the adversarial inputs of issue 8, each exactly MaxTextBytes
+// (or one rune less) of valid UTF-8.
+var shapes = []shape{
+	{"distinct", func(testing.TB) string { return fill(distinctWords()) }},
+	{"repeated", func(testing.TB) string { return fill(func() string { return "a " }) }},
+	{"repeatedword", func(testing.TB) string { return fill(func() string { return "gopher " }) }},
+	{"oneword", func(testing.TB) string { return strings.Repeat("x", MaxTextBytes) }},
+	{"alnum", func(testing.TB) string { return fill(randomAlnum()) }},
+	{"scripts", func(testing.TB) string { return fill(randomScripts()) }},
+	{"punct", func(testing.TB) string { return fill(randomFrom(".,;:!?-()[]{}\"'/*&%$#@")) }},
+	{"newlines", func(testing.TB) string { return strings.Repeat("\n", MaxTextBytes) }},
+	{"prose", proseMax},
+}
+
+// fill joins next() until the text holds MaxTextBytes, cut on a rune
+// boundary.
+func fill(next func() string) string {
+	var b strings.Builder
+	b.Grow(MaxTextBytes + 64)
+	for b.Len() < MaxTextBytes {
+		b.WriteString(next())
+	}
+	return truncate(b.String(), MaxTextBytes)
+}
+
+// distinctWords yields "a ", "b ", ... "z ", "aa ", "ab ", ...: every word
+// new, the shape that makes the most distinct stems and candidates.
+func distinctWords() func() string {
+	n := 0
+	return func() string {
+		n++
+		var buf [16]byte
+		i := len(buf)
+		i--
+		buf[i] = ' '
+		for k := n; k > 0; k = (k - 1) / 26 {
+			i--
+			buf[i] = byte('a' + (k-1)%26)
+		}
+		return string(buf[i:])
+	}
+}
+
+// randomAlnum yields random tokens of letters and digits, 1 to 10 long,
+// as in a hex dump or a list of identifiers.
+func randomAlnum() func() string {
+	r := rand.New(rand.NewPCG(1, 2))
+	const chars = "abcdefghijklmnopqrstuvwxyz0123456789"
+	return func() string {
+		n := 1 + r.IntN(10)
+		b := make([]byte, n+1)
+		for i := range n {
+			b[i] = chars[r.IntN(len(chars))]
+		}
+		b[n] = ' '
+		return string(b)
+	}
+}
+
+// randomScripts yields words of 1 to 8 runes drawn from Latin, Greek,
+// Cyrillic, Arabic, Devanagari, Han and emoji, mixed within words.
+func randomScripts() func() string {
+	r := rand.New(rand.NewPCG(3, 4))
+	ranges := [][2]rune{{'a', 'z'}, {0x3b1, 0x3c9}, {0x430, 0x44f}, {0x627, 0x64a}, {0x915, 0x939}, {0x4e00, 0x9fff}, {0x1f600, 0x1f64f}}
+	return func() string {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			rg := ranges[r.IntN(len(ranges))]
+			b.WriteRune(rg[0] + rune(r.IntN(int(rg[1]-rg[0]+1))))
+		}
+		b.WriteByte(' ')
+		return b.String()
+	}
+}
+
+// randomFrom yields one random character of chars at a time.
+func randomFrom(chars string) func() string {
+	r := rand.New(rand.NewPCG(5, 6))
+	return func() string { return string(chars[r.IntN(len(chars))]) }
+}
+
+// proseMax is MaxTextBytes of full papers (SemEval-2010), the text the
+// engine is built for; it skips when the data is not beside the repository.
+func proseMax(tb testing.TB) string {
+	docs := loadDocs(tb, "semeval2010/train.jsonl")
+	var sb strings.Builder
+	for i := 0; sb.Len() < MaxTextBytes; i++ {
+		sb.WriteString(docs[i%len(docs)].Text)
+		sb.WriteByte('\n')
+	}
+	return truncate(sb.String(), MaxTextBytes)
+}
+
+// BenchmarkExtractShapes measures Extract on each adversarial shape of
+// MaxTextBytes, reporting ns/byte and allocated bytes per input byte
+// (B/byte): the cost a caller can force with the largest text accepted.
+// Each call starts with no pooled memory, the worst case. Issue 8 bounds
+// every shape to 200 ns/byte and 32 B/byte on one core.
+func BenchmarkExtractShapes(b *testing.B) {
+	for _, sh := range shapes {
+		b.Run(sh.name, func(b *testing.B) {
+			text := sh.make(b)
+			if !utf8.ValidString(text) {
+				b.Fatal("shape is not valid UTF-8")
+			}
+			Extract(text)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			var alloc uint64
+			var ms runtime.MemStats
+			for b.Loop() {
+				// Every call starts cold, as an attacker's call to a fresh
+				// server would: two collections empty the pool of working
+				// memory and the stem cache that calls otherwise share.
+				b.StopTimer()
+				runtime.GC()
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				alloc -= ms.TotalAlloc
+				b.StartTimer()
+				Extract(text)
+				b.StopTimer()
+				runtime.ReadMemStats(&ms)
+				alloc += ms.TotalAlloc
+				b.StartTimer()
+			}
+			n := float64(b.N) * float64(len(text))
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/byte")
+			b.ReportMetric(float64(alloc)/n, "B/byte")
+		})
+	}
+}
