@@ -65,8 +65,10 @@ type Summary struct {
 // Unary calls [Server.Unary] with message and the controls c, passing opts
 // (for example grpc.Header and grpc.Trailer, to read the echoed metadata)
 // to the call. It returns the response, or the call's status error:
-// InvalidArgument for out-of-range controls, the code c asks for,
-// Canceled or DeadlineExceeded when ctx ends first.
+// InvalidArgument for out-of-range controls or a request over the server's
+// ceilings, ResourceExhausted when the server runs its most calls at once,
+// the code c asks for, Canceled or DeadlineExceeded when ctx ends first
+// (see [Server.Unary]).
 func (c *Client) Unary(ctx context.Context, message string, ctl Controls, opts ...grpc.CallOption) (UnaryResponse, error) {
 	pc, err := ctl.proto()
 	if err != nil {

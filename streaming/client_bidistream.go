@@ -65,8 +65,10 @@ func (b *BidiStream) CloseSend() error {
 
 // Receive returns the next response. At the end of the call it returns
 // io.EOF when the call ended with OK, or else the call's status error:
-// InvalidArgument for out-of-range controls, the code the controls ask
-// for, Canceled or DeadlineExceeded when ctx ends first (or after Close).
+// InvalidArgument for out-of-range controls, ResourceExhausted past the
+// server's limits, DeadlineExceeded at the server's call-duration ceiling,
+// the code the controls ask for, Canceled or DeadlineExceeded when ctx
+// ends first (or after Close); [Server.BidiStream] lists them all.
 // Once it has returned an error, the call is over and its resources freed.
 func (b *BidiStream) Receive() (Response, error) {
 	resp, err := b.stream.Recv()

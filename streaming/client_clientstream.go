@@ -56,8 +56,9 @@ func (s *ClientStreamSender) Send(message string, payload []byte) error {
 // CloseAndReceive closes the sending side, waits for the server's answer
 // and ends the call. It returns the summary, or the call's status error:
 // InvalidArgument for out-of-range controls, ResourceExhausted past the
-// server's limits, the code the controls ask for, Canceled or
-// DeadlineExceeded when ctx ends first.
+// server's limits, DeadlineExceeded at the server's call-duration ceiling,
+// the code the controls ask for, Canceled or DeadlineExceeded when ctx
+// ends first; [Server.ClientStream] lists them all.
 func (s *ClientStreamSender) CloseAndReceive() (Summary, error) {
 	defer s.cancel()
 	resp, err := s.stream.CloseAndRecv()

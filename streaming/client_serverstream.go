@@ -24,8 +24,11 @@ import (
 // Each range makes a new call. The sequence yields each response with a nil
 // error, in order; a call that fails yields one final (Response{}, err),
 // where err is the call's status: InvalidArgument for out-of-range
-// controls, the code c asks for, Canceled or DeadlineExceeded when ctx ends
-// first. A call that ends with OK yields no error.
+// controls or a request over the server's ceilings, ResourceExhausted when
+// the server runs its most calls at once, DeadlineExceeded at the server's
+// call-duration ceiling, the code c asks for, Canceled or DeadlineExceeded
+// when ctx ends first (see [Server.ServerStream]). A call that ends with OK
+// yields no error.
 //
 // Breaking out of the loop cancels the call, so that its goroutines (on
 // the client and on the server) end at once instead of waiting for the

@@ -10,11 +10,11 @@ import (
 	streamingv1 "github.com/seed717b8fd8/grpcexamples/pb/streaming/v1"
 )
 
-// Limits on the controls of one call (pb/streaming/v1/streaming.proto,
-// message Controls). A control outside its limit fails the call with
-// codes.InvalidArgument before anything is sent. They keep one call from
-// holding a server (or a proxy under test) for long, or from making it
-// allocate much memory.
+// Limits on the controls of one call (message Controls of
+// pb/proto/grpcexamples/streaming/v1/streaming.proto). A control outside
+// its limit fails the call with codes.InvalidArgument before anything is
+// sent. They are fixed; what the controls ask for together is bounded by
+// the server's ceilings, which options change (see [Server]).
 const (
 	// MaxMessageCount is the largest number of responses a server-streaming
 	// call may ask for: enough to exercise flow control and back-pressure,
@@ -35,6 +35,15 @@ const (
 	// requests carry a handful; the bound keeps headers small.
 	MaxEchoKeys = 64
 
+	// MaxStatusMessageSize is the most bytes of controls.status_message:
+	// 1 KiB, room for any sentence a test wants to see come back. gRPC sends
+	// the message percent-encoded in the trailer, at most three bytes for
+	// each, so it takes at most 3 KiB there; with the echoed metadata
+	// ([MaxEchoMetadataSize]) the trailer stays under 8 KiB, the default
+	// metadata limit of gRPC's C core (which Python's grpcio uses) and the
+	// header-list limit grpc-go is moving its clients to.
+	MaxStatusMessageSize = 1 << 10
+
 	// maxStatusCode is the largest gRPC status code (codes.Unauthenticated).
 	maxStatusCode = int32(codes.Unauthenticated)
 )
@@ -46,10 +55,13 @@ const (
 // first request and apply to the whole call.
 //
 // The server checks every field, on every kind of call, against its range
-// ([MaxMessageCount], [MaxInterval], [MaxPayloadSize], [MaxEchoKeys]); a value
-// out of range fails the call with codes.InvalidArgument naming the field,
-// the value and the limit. A value too large for the proto's int32 fields
-// fails the same way on the client, without a call.
+// ([MaxMessageCount], [MaxInterval], [MaxPayloadSize], [MaxStatusMessageSize],
+// [MaxEchoKeys], [MaxEchoMetadataSize]) and what the fields ask for
+// together against the server's ceilings (the options of [NewServer]); a
+// value out of range fails the call with codes.InvalidArgument naming the
+// field, the value and the limit, before anything is sent. A value too
+// large for the proto's int32 fields fails the same way on the client,
+// without a call.
 type Controls struct {
 	// MessageCount is the number of responses of a server-streaming call,
 	// 0 to MaxMessageCount; 0 means 1. Other kinds ignore it.
@@ -58,12 +70,21 @@ type Controls struct {
 	// Interval is the pause before each response, 0 to MaxInterval. It is
 	// sent in whole milliseconds (rounded down). On a unary call it delays
 	// the answer, response or status; on a client-streaming call it delays
-	// the summary.
+	// the summary. The pauses of a server-streaming call (one per response
+	// it sends: MessageCount, or StatusAfter when it ends with a status)
+	// must add up to at most the server's call-duration ceiling
+	// ([MaxCallDuration] by default), or the call fails with
+	// codes.InvalidArgument; so must one pause on other kinds.
 	Interval time.Duration
 
 	// PayloadSize is the size in bytes of the payload of each response,
 	// 0 to MaxPayloadSize. The payload is that many zero bytes. The
-	// client-streaming summary has no payload and ignores it.
+	// client-streaming summary has no payload and ignores it. The responses
+	// of a call, len(message) + PayloadSize bytes each, must add up to at
+	// most the server's response-byte ceiling ([MaxResponseBytes] by
+	// default): a unary or server-streaming request over it fails with
+	// codes.InvalidArgument, a bidirectional call ends with
+	// codes.ResourceExhausted before the response that would pass it.
 	PayloadSize int
 
 	// StatusCode, when not codes.OK, is the status the call ends with, with
@@ -71,7 +92,8 @@ type Controls struct {
 	// gRPC code: codes.OK to codes.Unauthenticated (0 to 16).
 	StatusCode codes.Code
 
-	// StatusMessage is the message of the status set by StatusCode.
+	// StatusMessage is the message of the status set by StatusCode, at most
+	// MaxStatusMessageSize bytes.
 	StatusMessage string
 
 	// StatusAfter is when the status of StatusCode ends the call: after
@@ -90,7 +112,10 @@ type Controls struct {
 	// them; binary keys (ending in "-bin") work as is. Keys absent from the
 	// request are skipped, and so are gRPC's own: pseudo-headers
 	// (":authority"), keys starting with "grpc-", and those grpc-go drops
-	// from responses (such as "user-agent" and "content-type").
+	// from responses (such as "user-agent" and "content-type"). The echoed
+	// metadata must measure at most MaxEchoMetadataSize bytes (see there
+	// how), or the call fails with codes.InvalidArgument before anything is
+	// sent.
 	EchoMetadata []string
 }
 
@@ -145,6 +170,10 @@ func validate(c *streamingv1.Controls, serverStream bool) error {
 			return err
 		}
 	}
+	if n := len(c.GetStatusMessage()); n > MaxStatusMessageSize {
+		return status.Errorf(codes.InvalidArgument,
+			"controls.status_message is %d bytes: at most %d allowed (streaming.MaxStatusMessageSize)", n, MaxStatusMessageSize)
+	}
 	if n := len(c.GetEchoMetadata()); n > MaxEchoKeys {
 		return status.Errorf(codes.InvalidArgument,
 			"controls.echo_metadata has %d keys: at most %d allowed", n, MaxEchoKeys)
@@ -156,6 +185,61 @@ func validate(c *streamingv1.Controls, serverStream bool) error {
 		}
 	}
 	return nil
+}
+
+// checkPause checks one pause against the call-duration ceiling, for every
+// kind of call.
+func (s *Server) checkPause(c *streamingv1.Controls) error {
+	if d := interval(c); d > s.maxCallDuration {
+		return status.Errorf(codes.InvalidArgument,
+			"controls.interval_ms = %d is over this server's limit of %v per call (raise it with streaming.WithMaxCallDuration)",
+			c.GetIntervalMs(), s.maxCallDuration)
+	}
+	return nil
+}
+
+// checkPayload checks that one payload fits the response-byte ceiling, for
+// every kind of call.
+func (s *Server) checkPayload(c *streamingv1.Controls) error {
+	if n := int64(c.GetPayloadSize()); n > s.maxResponseBytes {
+		return status.Errorf(codes.InvalidArgument,
+			"controls.payload_size = %d is over this server's limit of %d response bytes per call (raise it with streaming.WithMaxResponseBytes)",
+			n, s.maxResponseBytes)
+	}
+	return nil
+}
+
+// checkResponses checks what n responses, each carrying message bytes of
+// message and the payload of c, add up to against the call's ceilings:
+// their pauses against the call duration, their bytes against the
+// response bytes. It is for calls whose responses are known from the
+// request: unary (n = 1) and server-streaming.
+func (s *Server) checkResponses(c *streamingv1.Controls, n int64, message int) error {
+	noun := "responses"
+	if n == 1 {
+		noun = "response"
+	}
+	if d := time.Duration(n) * interval(c); d > s.maxCallDuration {
+		return status.Errorf(codes.InvalidArgument,
+			"controls ask for %d %s with a pause of %d ms before each, %v in all: over this server's limit of %v per call (raise it with streaming.WithMaxCallDuration)",
+			n, noun, c.GetIntervalMs(), d, s.maxCallDuration)
+	}
+	each := int64(message) + int64(c.GetPayloadSize())
+	if total := n * each; total > s.maxResponseBytes {
+		return status.Errorf(codes.InvalidArgument,
+			"controls ask for %d %s of %d bytes (message %d + payload %d), %d bytes in all: over this server's limit of %d response bytes per call (raise it with streaming.WithMaxResponseBytes)",
+			n, noun, each, message, c.GetPayloadSize(), total, s.maxResponseBytes)
+	}
+	return nil
+}
+
+// sentResponses is the number of responses a server-streaming call sends:
+// status_after when it ends with a status, else message_count (0 means 1).
+func sentResponses(c *streamingv1.Controls) int32 {
+	if endStatus(c) != nil {
+		return c.GetStatusAfter()
+	}
+	return responseCount(c)
 }
 
 // responseCount is the number of responses of a server-streaming call:

@@ -1,9 +1,58 @@
 package streaming
 
-import "google.golang.org/grpc"
+import (
+	"time"
 
-// Option configures [NewServer]. Create one with [WithMaxClientStreamBytes].
+	"google.golang.org/grpc"
+)
+
+// Option configures [NewServer]. Create one with [WithMaxCallDuration],
+// [WithMaxResponseBytes], [WithMaxConcurrentCalls] or
+// [WithMaxClientStreamBytes].
 type Option func(*Server)
+
+// WithMaxCallDuration sets the longest one call may last, wall time from
+// the start of its handler (default [MaxCallDuration]; d <= 0 keeps it).
+// A request whose controls ask for longer (interval_ms, or message_count ×
+// interval_ms on a server-streaming call) fails at once with
+// codes.InvalidArgument; a call still running when it passes ends with
+// codes.DeadlineExceeded. The client's own deadline, when shorter, ends the
+// call first.
+func WithMaxCallDuration(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.maxCallDuration = d
+		}
+	}
+}
+
+// WithMaxResponseBytes sets the most response bytes one call may ask for,
+// the sum over its responses of len(message) + len(payload) (default
+// [MaxResponseBytes]; n < 1 keeps it). A unary or server-streaming request
+// over it fails at once with codes.InvalidArgument, and so does a payload
+// alone over it on any call; a bidirectional call ends with
+// codes.ResourceExhausted before the response that would pass it; a
+// client-streaming summary over it fails with codes.ResourceExhausted.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *Server) {
+		if n > 0 {
+			s.maxResponseBytes = n
+		}
+	}
+}
+
+// WithMaxConcurrentCalls sets the most calls, of every kind, that the
+// Server runs at once (default [MaxConcurrentCalls]; n < 1 keeps it). A
+// call beyond it fails at once with codes.ResourceExhausted: it does not
+// wait for a place. The tutorial acknowledgements of [WithTutorialNames]
+// do no work worth bounding and are not counted.
+func WithMaxConcurrentCalls(n int) Option {
+	return func(s *Server) {
+		if n > 0 {
+			s.maxConcurrentCalls = n
+		}
+	}
+}
 
 // WithMaxClientStreamBytes sets the most bytes (the sum of len(message) +
 // len(payload) over requests) one client-streaming call may send before it
