@@ -3,6 +3,7 @@ package keywords
 import (
 	"context"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"google.golang.org/grpc"
@@ -49,11 +50,13 @@ type Client struct {
 	cc       grpc.ClientConnInterface
 	v1       keywordsv1.KeywordServiceClient
 	tutorial bool
+	callOpts []grpc.CallOption // from WithCallOptions; read-only
 }
 
 // NewClient returns a Client that calls the v1 KeywordService over cc (a
 // *grpc.ClientConn, or bufconntest.Server.Conn in tests), or the tutorial's
-// service with [WithTutorialServer].
+// service with [WithTutorialServer]. [WithCallOptions] sets call options
+// for all its calls. Nil options are ignored.
 func NewClient(cc grpc.ClientConnInterface, opts ...ClientOption) *Client {
 	var o clientOptions
 	for _, opt := range opts {
@@ -61,11 +64,26 @@ func NewClient(cc grpc.ClientConnInterface, opts ...ClientOption) *Client {
 			opt(&o)
 		}
 	}
-	return &Client{cc: cc, v1: keywordsv1.NewKeywordServiceClient(cc), tutorial: o.tutorialServer}
+	return &Client{
+		cc:       cc,
+		v1:       keywordsv1.NewKeywordServiceClient(cc),
+		tutorial: o.tutorialServer,
+		callOpts: slices.Clip(o.callOpts),
+	}
 }
 
-// GetKeywords returns the keyphrases of req.Text, best first, passing opts
-// to the call (deadlines come from ctx).
+// opts returns the client's call options followed by those of the call, so
+// that the call's win where they conflict (grpc-go applies them in order).
+func (c *Client) opts(call []grpc.CallOption) []grpc.CallOption {
+	if len(c.callOpts) == 0 {
+		return call
+	}
+	return slices.Concat(c.callOpts, call)
+}
+
+// GetKeywords returns the keyphrases of req.Text, best first, passing the
+// client's [WithCallOptions] and then opts to the call (deadlines come from
+// ctx).
 //
 // Server errors are returned unchanged, so status.Code(err) gives their
 // code: InvalidArgument for a request the server refuses (see
@@ -79,9 +97,9 @@ func (c *Client) GetKeywords(ctx context.Context, req Request, opts ...grpc.Call
 		return Result{}, status.Error(codes.InvalidArgument, checkText(req.Text).Error())
 	}
 	if c.tutorial {
-		return c.getTutorial(ctx, req, opts)
+		return c.getTutorial(ctx, req, c.opts(opts))
 	}
-	resp, err := c.v1.GetKeywords(ctx, toProto(req), opts...)
+	resp, err := c.v1.GetKeywords(ctx, toProto(req), c.opts(opts)...)
 	if err != nil {
 		return Result{}, err
 	}

@@ -83,12 +83,11 @@ func ExampleClient_Stream() {
 	}
 	defer srv.Close()
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel() // releases the stream if we return early
-	st, err := keywords.NewClient(srv.Conn).Stream(ctx)
+	st, err := keywords.NewClient(srv.Conn).Stream(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer st.Close() // releases the stream if we return early
 	for _, id := range []string{"first", "second", "third"} {
 		if err := st.Send(keywords.Request{ID: id, Text: exampleText}); err != nil {
 			log.Fatal(err)

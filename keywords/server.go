@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
@@ -15,23 +18,52 @@ import (
 )
 
 // Server implements keywordsv1.KeywordServiceServer
-// (pb/keywords/v1/keywords.proto) over [Extract]. Build one with
+// (pb/proto/grpcexamples/keywords/v1/keywords.proto) over [ExtractContext]. Build one with
 // [NewServer] and mount it with [Register]. It is safe for concurrent use.
+//
+// A caller can make it cost its host no more than a documented ceiling:
+// texts are at most [MaxTextBytes], responses at most [MaxResultsLimit]
+// phrases, extraction stops soon after the call's context ends, and at most
+// [WithMaxConcurrentExtractions] extractions run at once.
 type Server struct {
 	keywordsv1.UnimplementedKeywordServiceServer
 
-	opts []Option // applied before each request's own settings; read-only
+	opts          []Option // applied before each request's own settings; read-only
+	maxConcurrent int      // set by options, read by NewServer only
+
+	// limit is made by NewServer; limitOnce makes one for a Server built
+	// without it (new(Server)), which would otherwise panic on its first call.
+	limitOnce sync.Once
+	limit     *limiter
 }
 
-// NewServer returns a Server whose extractions start from opts: the
-// defaults for requests that leave a field unset. WithMaxResults(5) answers
-// requests with max_results 0 with at most 5 keyphrases; WithLanguage("de")
-// treats texts of requests without a language as German instead of
-// detecting their language (a code not in [Languages] is ignored, as
-// Extract ignores it). A request's own max_results and language take
-// precedence.
-func NewServer(opts ...Option) *Server {
-	return &Server{opts: slices.Clone(opts)}
+// NewServer returns a Server configured by opts. Extraction options give
+// the defaults of requests that leave a field unset: WithMaxResults(5)
+// answers requests with max_results 0 with at most 5 keyphrases;
+// WithLanguage("de") treats texts of requests without a language as German
+// instead of detecting their language (a code not in [Languages] is
+// ignored, as Extract ignores it). A request's own max_results and language
+// take precedence. [WithMaxConcurrentExtractions] bounds the extractions
+// running at once (default runtime.GOMAXPROCS(0)). Nil options are ignored.
+func NewServer(opts ...ServerOption) *Server {
+	s := &Server{maxConcurrent: runtime.GOMAXPROCS(0)}
+	for _, o := range opts {
+		if o != nil {
+			o.applyServer(s)
+		}
+	}
+	s.opts = slices.Clip(s.opts)
+	s.limit = newLimiter(s.maxConcurrent)
+	return s
+}
+
+func (s *Server) limiter() *limiter {
+	s.limitOnce.Do(func() {
+		if s.limit == nil {
+			s.limit = newLimiter(runtime.GOMAXPROCS(0))
+		}
+	})
+	return s.limit
 }
 
 // GetKeywords returns the keyphrases of req.text, best first, as [Extract]
@@ -49,33 +81,51 @@ func NewServer(opts ...Option) *Server {
 // OK with empty lists (and the request's language, if any). This keeps a
 // stream of texts going when one of them happens to be blank.
 //
+// Cost: the extraction runs under the call's context and stops soon after
+// it ends. It takes one of the Server's [WithMaxConcurrentExtractions]
+// slots, waiting for one while the context lives. A response holds at most
+// [MaxResultsLimit] phrases of at most [MaxKeyphraseBytes] bytes each, twice
+// (keywords and keyphrases), so under 60 KB besides the echoed id.
+//
 // Status codes:
-//   - InvalidArgument: text longer than [MaxTextBytes], text that is not
-//     valid UTF-8, max_results below 0 or above [MaxResultsLimit], or a
-//     language not in [Languages]. The message names the value and the limit.
-//   - Canceled, DeadlineExceeded: the call's context ended before the
-//     extraction started.
+//   - InvalidArgument: text longer than [MaxTextBytes], max_results below 0
+//     or above [MaxResultsLimit], or a language not in [Languages]. The
+//     message names the value and the limit. Text that is not valid UTF-8
+//     also fails with InvalidArgument, naming the offset of the first bad
+//     byte, when GetKeywords is called directly in Go; over the wire,
+//     grpc-go's proto codec refuses such a request before GetKeywords runs,
+//     with Internal ("string field contains invalid UTF-8").
+//   - Canceled, DeadlineExceeded: the call's context ended before or during
+//     the extraction, or while the call waited for a slot.
+//
+// Over the wire the host's limits apply first: a request larger than its
+// grpc.MaxRecvMsgSize (4 MiB by default) fails with ResourceExhausted.
 func (s *Server) GetKeywords(ctx context.Context, req *keywordsv1.GetKeywordsRequest) (*keywordsv1.GetKeywordsResponse, error) {
 	if err := checkRequest(req); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	if err := ctx.Err(); err != nil {
+	resp, err := s.answer(ctx, req)
+	if err != nil {
 		return nil, status.FromContextError(err).Err()
 	}
-	return s.extract(req), nil
+	return resp, nil
 }
 
 // StreamKeywords answers each request as it arrives, in order, with one
 // response per request, each as GetKeywords would answer it. It returns OK
-// when the client closes its side of the stream.
+// when the client closes its side of the stream. Each request takes one of
+// the Server's [WithMaxConcurrentExtractions] slots for its extraction only,
+// not while the stream waits for the next request or for the client to read.
 //
 // Status codes:
 //   - InvalidArgument: a request failed GetKeywords' validation. The stream
 //     ends there; the message names the request by its position in the
 //     stream (counting from 1) and its id. Responses to earlier requests have
 //     already been sent.
-//   - Canceled, DeadlineExceeded: the client's context ended; the server
-//     stops after the extraction in progress, if any.
+//   - Internal: a request whose text is not valid UTF-8 (grpc-go's proto
+//     codec refuses it before StreamKeywords sees it). The stream ends there.
+//   - Canceled, DeadlineExceeded: the client's context ended; the extraction
+//     in progress, if any, stops soon after.
 func (s *Server) StreamKeywords(stream keywordsv1.KeywordService_StreamKeywordsServer) error {
 	ctx := stream.Context()
 	for n := 1; ; n++ {
@@ -87,33 +137,52 @@ func (s *Server) StreamKeywords(stream keywordsv1.KeywordService_StreamKeywordsS
 			return err // already a status (Canceled, DeadlineExceeded, ...)
 		}
 		if err := checkRequest(req); err != nil {
-			return status.Errorf(codes.InvalidArgument, "request %d (id %q): %v", n, req.GetId(), err)
+			return status.Errorf(codes.InvalidArgument, "request %d (id %s): %v", n, quoteClipped(req.GetId()), err)
 		}
-		if err := ctx.Err(); err != nil {
+		resp, err := s.answer(ctx, req)
+		if err != nil {
 			return status.FromContextError(err).Err()
 		}
-		if err := stream.Send(s.extract(req)); err != nil {
+		if err := stream.Send(resp); err != nil {
 			return err
 		}
 	}
 }
 
-// extract answers a request that passed checkRequest.
-func (s *Server) extract(req *keywordsv1.GetKeywordsRequest) *keywordsv1.GetKeywordsResponse {
+// answer answers a request that passed checkRequest. Its only errors are
+// ctx's: context.Canceled or context.DeadlineExceeded.
+func (s *Server) answer(ctx context.Context, req *keywordsv1.GetKeywordsRequest) (*keywordsv1.GetKeywordsResponse, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	resp := &keywordsv1.GetKeywordsResponse{Id: req.GetId(), Language: strings.ToLower(req.GetLanguage())}
 	text := req.GetText()
 	if strings.TrimSpace(text) == "" {
-		return resp
+		return resp, nil
 	}
 	opts := slices.Clip(s.opts)
 	if resp.Language != "" {
 		opts = append(opts, WithLanguage(resp.Language))
 	}
-	if limit := int(req.GetMaxResults()); limit > 0 {
-		opts = append(opts, WithMaxResults(limit))
+	// The engine caps its output too, but the wire contract should not
+	// depend on it: a response never holds more than the caller asked for
+	// or MaxResultsLimit phrases.
+	most := MaxResultsLimit
+	if n := int(req.GetMaxResults()); n > 0 {
+		opts = append(opts, WithMaxResults(n))
+		most = min(most, n)
 	}
-	var phrases []Keyphrase
-	phrases, resp.Language, _ = extract(context.Background(), text, opts)
+	lim := s.limiter()
+	if err := lim.acquire(ctx); err != nil {
+		return nil, err
+	}
+	phrases, lang, err := extract(ctx, text, opts)
+	lim.release()
+	if err != nil {
+		return nil, err
+	}
+	phrases = phrases[:min(len(phrases), most)]
+	resp.Language = lang
 	resp.Keywords = make([]string, len(phrases))
 	resp.Keyphrases = make([]*keywordsv1.Keyphrase, len(phrases))
 	for i, p := range phrases {
@@ -124,7 +193,7 @@ func (s *Server) extract(req *keywordsv1.GetKeywordsRequest) *keywordsv1.GetKeyw
 		resp.Keywords[i] = p.Text
 		resp.Keyphrases[i] = &keywordsv1.Keyphrase{Text: p.Text, Score: score}
 	}
-	return resp
+	return resp, nil
 }
 
 // checkRequest returns why req cannot be answered, in words a caller can act
@@ -155,9 +224,27 @@ func checkLanguage(lang string) error {
 	}
 	supported := Languages()
 	if !slices.Contains(supported, strings.ToLower(lang)) {
-		return fmt.Errorf("language %q is not supported; use one of %s (ISO 639-1 codes) or leave it empty to detect it", lang, strings.Join(supported, ", "))
+		return fmt.Errorf("language %s is not supported; use one of %s (ISO 639-1 codes) or leave it empty to detect it", quoteClipped(lang), strings.Join(supported, ", "))
 	}
 	return nil
+}
+
+// maxQuotedBytes bounds how much of a caller's value an error message
+// quotes: enough to recognise it, while the status message (sent back in the
+// trailer, and logged by the host) stays small whatever was sent.
+const maxQuotedBytes = 64
+
+// quoteClipped quotes s as %q does, cut to maxQuotedBytes on a rune boundary
+// with its full length noted when longer.
+func quoteClipped(s string) string {
+	if len(s) <= maxQuotedBytes {
+		return strconv.Quote(s)
+	}
+	cut := maxQuotedBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q... (%d bytes)", s[:cut], len(s))
 }
 
 func invalidUTF8Offset(s string) int {

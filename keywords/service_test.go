@@ -38,7 +38,7 @@ const dominant = "protocol buffer"
 
 // start serves a keywords.Server built with srvOpts, registered with
 // regOpts, in memory for the duration of the test.
-func start(t *testing.T, srvOpts []keywords.Option, regOpts ...keywords.RegisterOption) *bufconntest.Server {
+func start(t *testing.T, srvOpts []keywords.ServerOption, regOpts ...keywords.RegisterOption) *bufconntest.Server {
 	t.Helper()
 	return bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
 		keywords.Register(s, keywords.NewServer(srvOpts...), regOpts...)
@@ -156,7 +156,7 @@ func TestNewServerLanguage(t *testing.T) {
 	if lang == keywords.DetectLanguage(paragraph) {
 		lang = langs[0]
 	}
-	srv := start(t, []keywords.Option{keywords.WithLanguage(strings.ToUpper(lang))})
+	srv := start(t, []keywords.ServerOption{keywords.WithLanguage(strings.ToUpper(lang))})
 	c := keywords.NewClient(srv.Conn)
 	res, err := c.GetKeywords(context.Background(), keywords.Request{Text: paragraph})
 	if err != nil {
@@ -176,7 +176,7 @@ func TestNewServerLanguage(t *testing.T) {
 
 // Options given to NewServer are the defaults of every request.
 func TestNewServerOptions(t *testing.T) {
-	srv := start(t, []keywords.Option{keywords.WithMaxResults(2)})
+	srv := start(t, []keywords.ServerOption{keywords.WithMaxResults(2)})
 	c := keywords.NewClient(srv.Conn)
 	res, err := c.GetKeywords(context.Background(), keywords.Request{Text: paragraph})
 	if err != nil {
@@ -284,7 +284,8 @@ func TestGetKeywordsInvalidArgument(t *testing.T) {
 }
 
 // Invalid UTF-8 cannot cross the wire from a Go client (protobuf refuses to
-// encode it), but other clients and direct callers can send it.
+// encode it), and the server's codec refuses it from other clients with
+// Internal (see TestAbuse); a direct Go caller gets InvalidArgument.
 func TestServerInvalidUTF8(t *testing.T) {
 	_, err := keywords.NewServer().GetKeywords(context.Background(), &keywordsv1.GetKeywordsRequest{Text: "\xc3("})
 	checkStatus(t, err, codes.InvalidArgument, "UTF-8", "offset 0")
