@@ -7,13 +7,17 @@
 // Each service lives in its own package with the same four parts: a Server
 // built by NewServer, a Register function that mounts it on any
 // grpc.ServiceRegistrar, a typed Client built by NewClient over any
-// grpc.ClientConnInterface, and runnable examples.
+// grpc.ClientConnInterface, and runnable examples. Every NewClient takes
+// WithCallOptions, call options for every call of that client (the
+// options given to a call come after them, and win).
 //
 //   - [github.com/seed717b8fd8/grpcexamples/calculator]: checked int32
 //     arithmetic (Add, Subtract, Multiply, Divide); overflow is OutOfRange,
 //     division by zero InvalidArgument.
 //   - [github.com/seed717b8fd8/grpcexamples/greeter]: SayHello and
-//     SayHelloAgain, the grpc.io quick start's greeting.
+//     SayHelloAgain, the grpc.io quick start's greeting, of a name that must
+//     be one line of visible text (256 bytes by default); anything else is
+//     InvalidArgument, naming the offending code point.
 //   - [github.com/seed717b8fd8/grpcexamples/keywords]: a keyphrase extractor,
 //     usable as plain Go (keywords.Extract) and over gRPC (unary and
 //     bidirectional streaming).
@@ -47,11 +51,16 @@
 //	})
 //	sum, err := calculator.NewClient(srv.Conn).Add(ctx, 2, 3)
 //
+// bufconntest.WithReflection adds server reflection, for tests that list
+// or describe the services as grpcurl does.
+//
 // # Generated code
 //
-// The .proto files under pb/ are the source; the Go generated from them is
-// checked in beside them. Regenerate with go generate (which runs
-// tools/generate.sh with the plugin versions pinned in the tools module).
+// The .proto files under pb/ are the source (ours in the proto root
+// pb/proto, registered as grpcexamples/<service>/v1/<service>.proto); the Go
+// generated from them is checked in at pb/<service>/v1. Regenerate with go
+// generate (which runs tools/generate.sh with the plugin versions pinned in
+// the tools module).
 package grpcexamples
 
 //go:generate bash tools/generate.sh

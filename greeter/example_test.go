@@ -42,7 +42,8 @@ func Example() {
 }
 
 // Names the service will not greet fail with InvalidArgument and a message
-// saying what is wrong.
+// saying what is wrong: for a character, its code point, its Unicode
+// category and its byte offset.
 func ExampleClient_SayHello_invalidName() {
 	srv, err := bufconntest.NewServer(func(s grpc.ServiceRegistrar) {
 		greeter.Register(s, greeter.NewServer())
@@ -53,16 +54,39 @@ func ExampleClient_SayHello_invalidName() {
 	defer srv.Close()
 
 	g := greeter.NewClient(srv.Conn)
-	for _, name := range []string{"", strings.Repeat("x", 300), "Ada\nLovelace", "  "} {
+	for _, name := range []string{"", strings.Repeat("x", 300), "Ada\nLovelace", "Ada\u200bLovelace", "  ", "\u3164"} {
 		_, err := g.SayHello(context.Background(), name)
 		st := status.Convert(err)
 		fmt.Printf("%v: %s\n", st.Code(), st.Message())
 	}
 	// Output:
 	// InvalidArgument: name is empty: give a name of 1 to 256 bytes
-	// InvalidArgument: name is 300 bytes long; the limit is 256 bytes (greeter.MaxNameBytes)
-	// InvalidArgument: name "Ada\nLovelace" contains control character U+000A at byte 3; a name must be one line of printable text
+	// InvalidArgument: name is 300 bytes long; this server's limit is 256 bytes (greeter.WithMaxNameBytes, default 256)
+	// InvalidArgument: name "Ada\nLovelace" contains U+000A at byte 3, a control character (Unicode category Cc); a name must be one line of visible text
+	// InvalidArgument: name "Ada\u200bLovelace" contains U+200B at byte 3, an invisible format character (Unicode category Cf); remove it: format characters can hide or reorder text
 	// InvalidArgument: name "  " is only white space; give a name with at least one visible character
+	// InvalidArgument: name "\u3164" has no visible character (white space, combining marks and blank fillers such as U+3164 or U+2800 show nothing); give a name with at least one visible character
+}
+
+// A server may greet longer names than the default, up to
+// MaxNameBytesCeiling, or only shorter ones.
+func ExampleWithMaxNameBytes() {
+	srv, err := bufconntest.NewServer(func(s grpc.ServiceRegistrar) {
+		greeter.Register(s, greeter.NewServer(greeter.WithMaxNameBytes(8)))
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	g := greeter.NewClient(srv.Conn)
+	msg, err := g.SayHello(context.Background(), "Ada")
+	fmt.Println(msg, err)
+	_, err = g.SayHello(context.Background(), "Ada Lovelace")
+	fmt.Println(status.Convert(err).Message())
+	// Output:
+	// Hello, Ada! <nil>
+	// name is 12 bytes long; this server's limit is 8 bytes (greeter.WithMaxNameBytes, default 256)
 }
 
 // Serve the tutorials' names too, and call the grpc.io quick start's

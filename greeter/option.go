@@ -1,11 +1,27 @@
 package greeter
 
-// Option configures [NewServer]. The greeter has no settings yet; the
-// parameter keeps NewServer's signature stable, and shaped like the other
-// services' constructors, when one is added.
-type Option func(*serverConfig)
+import "google.golang.org/grpc"
 
-type serverConfig struct{}
+// Option configures [NewServer]. Create one with [WithMaxNameBytes].
+type Option func(*Server)
+
+// WithMaxNameBytes sets the longest name, in bytes of UTF-8, that the
+// [Server] greets; longer names fail with codes.InvalidArgument. The default
+// is [MaxNameBytes] (256). n < 1 keeps the default, and n above
+// [MaxNameBytesCeiling] (4096) is lowered to it: a name is one line, and the
+// ceiling keeps every reply, and every log line that quotes one, small
+// whatever the host configures.
+func WithMaxNameBytes(n int) Option {
+	return func(s *Server) {
+		switch {
+		case n < 1:
+		case n > MaxNameBytesCeiling:
+			s.maxNameBytes = MaxNameBytesCeiling
+		default:
+			s.maxNameBytes = n
+		}
+	}
+}
 
 // RegisterOption configures [Register]. Create one with [WithTutorialNames].
 type RegisterOption func(*registerConfig)
@@ -31,12 +47,13 @@ func WithTutorialNames() RegisterOption {
 	return func(c *registerConfig) { c.tutorialNames = true }
 }
 
-// ClientOption configures [NewClient]. Create one with [WithTutorialServer]
-// or [WithHelloWorldServer].
+// ClientOption configures [NewClient]. Create one with [WithTutorialServer],
+// [WithHelloWorldServer] or [WithCallOptions].
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
-	service string
+	service  string
+	callOpts []grpc.CallOption
 }
 
 // WithTutorialServer makes the [Client] call greeter.Greeter
@@ -53,4 +70,11 @@ func WithTutorialServer() ClientOption {
 // codes.Unimplemented from the server.
 func WithHelloWorldServer() ClientOption {
 	return func(c *clientConfig) { c.service = HelloWorldServiceName }
+}
+
+// WithCallOptions adds call options to every call the [Client] makes, before
+// the options given to the call itself (which win where they conflict).
+// For example grpc.WaitForReady(true) or grpc.UseCompressor("gzip").
+func WithCallOptions(opts ...grpc.CallOption) ClientOption {
+	return func(c *clientConfig) { c.callOpts = append(c.callOpts, opts...) }
 }
