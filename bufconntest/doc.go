@@ -17,6 +17,9 @@
 //		// check got == 5 and err == nil
 //	}
 //
+// [WithReflection] adds gRPC server reflection, for tests that list or
+// describe services as grpcurl does.
+//
 // Start stops the server when the test ends. Outside tests (the tour in
 // examples/tour uses this package too) call [NewServer] and defer
 // [Server.Close].

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/test/bufconn"
 )
 
@@ -37,9 +38,11 @@ const target = "passthrough:///bufconn"
 type Server struct {
 	// Conn is a client connection to the server, ready to use. Close closes it.
 	Conn *grpc.ClientConn
-	// GRPCServer is the running server. Register services through the
-	// function given to NewServer, not here: grpc-go refuses registration
-	// after Serve.
+	// GRPCServer is the running server, the one the register function
+	// given to NewServer received as a grpc.ServiceRegistrar. Use it to read
+	// (GetServiceInfo) or to stop early; register services through that
+	// function, or [WithReflection], not here: once serving, grpc-go treats
+	// a registration as fatal (it logs the error and exits the process).
 	GRPCServer *grpc.Server
 	// Listener is the in-memory listener the server accepts on.
 	Listener *bufconn.Listener
@@ -52,13 +55,14 @@ type Server struct {
 	closed bool
 }
 
-// Option configures [NewServer] and [Start].
+// Option configures [NewServer] and [Start]. Nil options are ignored.
 type Option func(*config)
 
 type config struct {
 	serverOpts []grpc.ServerOption
 	dialOpts   []grpc.DialOption
 	bufSize    int
+	reflection bool
 }
 
 // WithServerOptions adds options to grpc.NewServer, such as interceptors
@@ -75,6 +79,17 @@ func WithDialOptions(opts ...grpc.DialOption) Option {
 	return func(c *config) { c.dialOpts = append(c.dialOpts, opts...) }
 }
 
+// WithReflection registers gRPC server reflection (grpc.reflection.v1 and
+// v1alpha, grpc-go's reflection.Register) after the services, so a test can
+// list them, or resolve their descriptors, as grpcurl does. It exists
+// because reflection.Register needs the *grpc.Server, which the register
+// function sees only as a grpc.ServiceRegistrar.
+// Do not also register reflection in that function: grpc-go treats a
+// duplicate registration as fatal.
+func WithReflection() Option {
+	return func(c *config) { c.reflection = true }
+}
+
 // WithBufferSize sets the in-memory pipe size in bytes for each connection
 // (default [DefaultBufferSize]). Values below 1 are ignored.
 func WithBufferSize(n int) Option {
@@ -87,7 +102,8 @@ func WithBufferSize(n int) Option {
 
 // NewServer starts a gRPC server in memory, calls register to mount
 // services on it before it serves, and returns it with a ready client
-// connection. The caller must call [Server.Close].
+// connection. The caller must call [Server.Close]. register may be nil (a
+// server with no services, or with reflection only).
 //
 // It returns an error when the connection cannot be created or does not
 // become ready within 10 s (for example when a dial option breaks the
@@ -95,12 +111,17 @@ func WithBufferSize(n int) Option {
 func NewServer(register func(grpc.ServiceRegistrar), opts ...Option) (*Server, error) {
 	cfg := config{bufSize: DefaultBufferSize}
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	lis := bufconn.Listen(cfg.bufSize)
 	gs := grpc.NewServer(cfg.serverOpts...)
 	if register != nil {
 		register(gs)
+	}
+	if cfg.reflection {
+		reflection.Register(gs)
 	}
 	s := &Server{
 		GRPCServer: gs,

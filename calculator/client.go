@@ -19,19 +19,25 @@ type Client struct {
 	cc       grpc.ClientConnInterface
 	tutorial bool
 	add, sub string // method paths of Add and Subtract
+	callOpts []grpc.CallOption
 }
 
 // NewClient returns a Client that calls the service over cc, usually a
 // *grpc.ClientConn. By default it calls grpcexamples.calculator.v1.Calculator;
-// [WithTutorialServer] makes it call the tutorial's calculator.Calculator.
+// [WithTutorialServer] makes it call the tutorial's calculator.Calculator,
+// and [WithCallOptions] sets call options for every call. Nil options are
+// ignored.
 func NewClient(cc grpc.ClientConnInterface, opts ...ClientOption) *Client {
 	var cfg clientConfig
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	c := &Client{
 		cc:       cc,
 		tutorial: cfg.tutorialServer,
+		callOpts: cfg.callOpts,
 		add:      calculatorv1.Calculator_Add_FullMethodName,
 		sub:      calculatorv1.Calculator_Subtract_FullMethodName,
 	}
@@ -93,9 +99,11 @@ func (c *Client) Divide(ctx context.Context, a, b int32, opts ...grpc.CallOption
 
 func (c *Client) invoke(ctx context.Context, method string, in, out any, opts []grpc.CallOption) error {
 	// StaticMethod tells grpc-go's metrics the path is a fixed, known method,
-	// as the generated clients do.
-	opts = append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	return c.cc.Invoke(ctx, method, in, out, opts...)
+	// as the generated clients do. The call's own options come last, so they
+	// win over the Client's.
+	all := make([]grpc.CallOption, 0, 1+len(c.callOpts)+len(opts))
+	all = append(append(append(all, grpc.StaticMethod()), c.callOpts...), opts...)
+	return c.cc.Invoke(ctx, method, in, out, all...)
 }
 
 func notInTutorial(method string) error {

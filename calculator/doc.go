@@ -4,7 +4,8 @@
 // It follows the Python calculator tutorial (service calculator.Calculator
 // with Add and Subtract on int32 operands, pb/tutorial/calculator.proto) and
 // adds the two operations a user would expect next. Its own contract is
-// grpcexamples.calculator.v1.Calculator in pb/calculator/v1/calculator.proto.
+// grpcexamples.calculator.v1.Calculator in
+// pb/proto/grpcexamples/calculator/v1/calculator.proto.
 //
 // # Mounting
 //
@@ -13,6 +14,9 @@
 //
 //	s := grpc.NewServer()
 //	calculator.Register(s, calculator.NewServer())
+//
+// [NewServer] takes no options: a request is two int32 operands, so there
+// is no size or amount of work for a setting to bound.
 //
 // With [WithTutorialNames] the same server also answers the tutorial's
 // method paths, /calculator.Calculator/Add and /calculator.Calculator/Subtract,
@@ -25,6 +29,9 @@
 //	calc := calculator.NewClient(conn)
 //	sum, err := calc.Add(ctx, 2, 3)      // 5
 //	q, r, err := calc.Divide(ctx, -7, 2) // -3, -1
+//
+// Each method passes its grpc.CallOptions to the call; [WithCallOptions]
+// gives a Client options for every call.
 //
 // # Testing
 //
@@ -45,6 +52,29 @@
 //     -2147483648 / -1. The message names the operation and both operands.
 //   - codes.InvalidArgument when Divide is asked to divide by zero. The
 //     message names the dividend.
+//
+// # Requests on the wire
+//
+// A Go client always sends well-formed requests; a client in another
+// language, or one built by hand, may not. What grpc-go and the service
+// then do:
+//
+//   - bytes that are not a protobuf message (garbage, a truncated varint, a
+//     length past the end) fail with codes.Internal ("grpc: failed to
+//     unmarshal the received message") from grpc-go's codec, before the
+//     service runs. A service cannot change that code, since the codec
+//     belongs to the whole *grpc.Server;
+//   - a request larger than the host server's grpc.MaxRecvMsgSize (4 MiB by
+//     default) fails with codes.ResourceExhausted, also before the service
+//     runs;
+//   - unknown fields are ignored, a missing operand is 0, and an operand
+//     sent with the wrong wire type is an unknown field, so it reads as 0
+//     too; when a field is repeated the last value wins (protobuf's rules);
+//   - an operand varint wider than 32 bits keeps its low 32 bits, as the
+//     protobuf language guide specifies for a number parsed into a
+//     narrower type (the C++ cast) and protobuf-go does: 4294967298
+//     (2^32 + 2) arrives as 2. The service cannot tell; a client that needs
+//     wider numbers must not use this contract.
 //
 // The tutorial's Python server behaves differently on overflow (Python
 // raises when it stores the result, and the client sees codes.Unknown).

@@ -1,11 +1,6 @@
 package calculator
 
-// Option configures [NewServer]. The calculator has no settings yet; the
-// parameter keeps NewServer's signature stable, and shaped like the other
-// services' constructors, when one is added.
-type Option func(*serverConfig)
-
-type serverConfig struct{}
+import "google.golang.org/grpc"
 
 // RegisterOption configures [Register]. Create one with [WithTutorialNames].
 type RegisterOption func(*registerConfig)
@@ -29,11 +24,13 @@ func WithTutorialNames() RegisterOption {
 	return func(c *registerConfig) { c.tutorialNames = true }
 }
 
-// ClientOption configures [NewClient]. Create one with [WithTutorialServer].
+// ClientOption configures [NewClient]. Create one with [WithTutorialServer]
+// or [WithCallOptions].
 type ClientOption func(*clientConfig)
 
 type clientConfig struct {
 	tutorialServer bool
+	callOpts       []grpc.CallOption
 }
 
 // WithTutorialServer makes the [Client] talk to a server of the calculator
@@ -44,4 +41,11 @@ type clientConfig struct {
 // without calling the server, since that contract has no such methods.
 func WithTutorialServer() ClientOption {
 	return func(c *clientConfig) { c.tutorialServer = true }
+}
+
+// WithCallOptions adds call options to every call the [Client] makes, before
+// the options given to the call itself (which win where they conflict).
+// For example grpc.WaitForReady(true) or grpc.UseCompressor("gzip").
+func WithCallOptions(opts ...grpc.CallOption) ClientOption {
+	return func(c *clientConfig) { c.callOpts = append(c.callOpts, opts...) }
 }
