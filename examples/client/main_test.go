@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/seed717b8fd8/grpcexamples/keywords"
 )
 
 // TestMain fails the run if a test leaves a goroutine behind (a server
@@ -101,7 +103,7 @@ func TestClientAgainstServer(t *testing.T) {
 		{args: []string{"keywords-stream", "-max", "2", "Protocol buffers encode gRPC messages. Protocol buffers are compact.", "Der Server erkennt die Sprache des Textes und wählt die passende Stoppwortliste."},
 			stdout: `(?i)^1\ten\t[^;\n]*protocol buffers[^\n]*\n2\tde\t[^;\n]+; [^;\n]+\n$`},
 		{args: []string{"keywords-stream", "-files", "main.go", "main_test.go"}, stdout: `^main\.go\ten\t[^\n]+\nmain_test\.go\ten\t[^\n]+\n$`},
-		{args: []string{"keywords-stream", "ok", strings.Repeat("x", 2<<20)}, code: 1, stderrRE: `^error: InvalidArgument: .*request 2`},
+		{args: []string{"keywords-stream", "ok", strings.Repeat("x", keywords.MaxTextBytes+1)}, code: 1, stderrRE: `^error: InvalidArgument: .*request 2`},
 		{args: []string{"keywords-stream"}, code: 2},
 		{args: []string{"-h"}, code: 0, stderrRE: `^usage: client `},
 		{args: []string{"-md", "x-trace=42", "unary", "-echo", "x-trace", "-payload", "8", "ping"},

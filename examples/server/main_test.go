@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
@@ -47,41 +45,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startServer runs the server on a port the OS picks and returns a
-// connection to it, a function that begins shutdown (as SIGTERM does), and
-// a channel that yields run's result.
+// startServer runs the server as run does, on a port the OS picks; see
+// startServerWith.
 func startServer(t *testing.T, args ...string) (*grpc.ClientConn, context.CancelFunc, <-chan error, *syncBuffer) {
 	t.Helper()
-	ctx, shutdown := context.WithCancel(t.Context())
-	logs := new(syncBuffer)
-	addrs := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), logs, func(a net.Addr) { addrs <- a })
-	}()
-	// A test that does not wait for run still leaves no server behind.
-	t.Cleanup(func() {
-		shutdown()
-		<-finished
-	})
-	var addr net.Addr
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("server exited before serving: %v\n%s", err, logs)
-	}
-	cc, err := grpc.NewClient(addr.String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cc.Close() })
-	return cc, shutdown, done, logs
+	return startServerWith(t, nil, args...)
 }
 
 func TestServesEveryServiceWithHealthReflectionAndLogs(t *testing.T) {
-	cc, shutdown, done, logs := startServer(t, "-tutorial-names", "-drain", "300ms", "-grace", "1m")
+	cc, shutdown, done, logs := startServer(t, "-tutorial-names", "-drain", "300ms", "-grace", "1m", "-log-level", "debug")
 	ctx := t.Context()
 
 	if sum, err := calculator.NewClient(cc).Add(ctx, 2, 3); err != nil || sum != 5 {
@@ -143,7 +115,8 @@ func TestServesEveryServiceWithHealthReflectionAndLogs(t *testing.T) {
 	}
 	_ = rs.CloseSend()
 
-	// Request logs carry method, status code, duration and peer.
+	// Request logs (every call, at -log-level debug) carry method, status
+	// code, duration and peer.
 	log := logs.String()
 	for _, want := range []string{"grpc.method=Divide", "grpc.code=InvalidArgument", "grpc.time_ms=", "peer.address=127.0.0.1:", "grpc.service=helloworld.Greeter"} {
 		if !strings.Contains(log, want) {
@@ -201,6 +174,13 @@ func TestBadFlags(t *testing.T) {
 		{"-tls-cert", "cert.pem"},
 		{"-addr", "127.0.0.1:0", "extra"},
 		{"-addr", "not-an-address"},
+		{"-log-level", "loud"},
+		{"-max-call-duration", "-1s"},
+		{"-keepalive-time", "-1s"},
+		{"-max-recv-bytes", "0"},
+		{"-max-header-bytes", "0"},
+		{"-max-concurrent-streams", "4294967296"},
+		{"-tls-cert", "no-such-cert.pem", "-tls-key", "no-such-key.pem"},
 	} {
 		if err := run(t.Context(), args, new(syncBuffer), nil); err == nil {
 			t.Errorf("run(%q) = nil, want an error", args)

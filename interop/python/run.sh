@@ -63,6 +63,7 @@ check "Go server exits 0 on SIGTERM" server_exit
 # 4: Python servers, Go clients.
 start_py_server() { # NAME: starts NAME_server.py on a free port; sets PY_ADDR
   local out="$WORK/$1.out" i
+  : >"$out" # exists before the loop reads it, however late the job starts
   env PYTHONPATH="$GEN/tutorial" "$PY" "$HERE/$1_server.py" 0 >"$out" 2>&1 &
   track $!
   for i in $(seq 1 200); do

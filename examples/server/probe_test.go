@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+// probe is a test-only service that misbehaves on request, mounted on the
+// server run() builds so that its interceptors and limits apply:
+//
+//	Panic(StringValue) -> panics with the value
+//	Fail(Int64Value n) -> FailedPrecondition with an n-byte message
+//	Deadline(Empty)    -> Int64Value: nanoseconds left before the call's deadline, -1 if none
+//	Block              -> server stream: sends its header, counts itself in entered,
+//	                      then waits for the call to end
+//	PanicStream        -> server stream that panics
+type probe struct {
+	entered atomic.Int32
+}
+
+const probeService = "probe.v1.Probe"
+
+func (p *probe) desc() *grpc.ServiceDesc {
+	return &grpc.ServiceDesc{
+		ServiceName: probeService,
+		HandlerType: (*any)(nil),
+		Methods: []grpc.MethodDesc{
+			unaryProbe("Panic", func(_ context.Context, req *wrapperspb.StringValue) (*wrapperspb.StringValue, error) {
+				panic("probe panic: " + req.GetValue())
+			}),
+			unaryProbe("Fail", func(_ context.Context, req *wrapperspb.Int64Value) (*wrapperspb.Int64Value, error) {
+				return nil, status.Error(codes.FailedPrecondition, strings.Repeat("x", int(req.GetValue())))
+			}),
+			unaryProbe("Deadline", func(ctx context.Context, _ *wrapperspb.Int64Value) (*wrapperspb.Int64Value, error) {
+				d, ok := ctx.Deadline()
+				if !ok {
+					return wrapperspb.Int64(-1), nil
+				}
+				return wrapperspb.Int64(int64(time.Until(d))), nil
+			}),
+		},
+		Streams: []grpc.StreamDesc{
+			{StreamName: "Block", ServerStreams: true, Handler: func(_ any, ss grpc.ServerStream) error {
+				if err := ss.SendHeader(nil); err != nil {
+					return err
+				}
+				p.entered.Add(1)
+				<-ss.Context().Done()
+				return status.FromContextError(ss.Context().Err()).Err()
+			}},
+			{StreamName: "PanicStream", ServerStreams: true, Handler: func(any, grpc.ServerStream) error {
+				panic("probe stream panic")
+			}},
+		},
+	}
+}
+
+// unaryProbe is what protoc-gen-go-grpc generates for a unary method: it
+// decodes the request and runs the interceptors the server chains.
+func unaryProbe[Req any, PReq interface {
+	*Req
+	any
+}, Resp any](name string, h func(context.Context, PReq) (Resp, error)) grpc.MethodDesc {
+	return grpc.MethodDesc{MethodName: name, Handler: func(srv any, ctx context.Context, dec func(any) error, icpt grpc.UnaryServerInterceptor) (any, error) {
+		req := PReq(new(Req))
+		if err := dec(req); err != nil {
+			return nil, err
+		}
+		if icpt == nil {
+			return h(ctx, req)
+		}
+		info := &grpc.UnaryServerInfo{Server: srv, FullMethod: "/" + probeService + "/" + name}
+		return icpt(ctx, req, info, func(ctx context.Context, req any) (any, error) { return h(ctx, req.(PReq)) })
+	}}
+}
+
+// callProbe calls a unary probe method.
+func callProbe[Resp any](ctx context.Context, cc grpc.ClientConnInterface, method string, req any, opts ...grpc.CallOption) (*Resp, error) {
+	resp := new(Resp)
+	err := cc.Invoke(ctx, "/"+probeService+"/"+method, req, resp, opts...)
+	return resp, err
+}
+
+// openProbeStream starts a server-streaming probe call and waits for its
+// header, which says the handler runs.
+func openProbeStream(ctx context.Context, cc grpc.ClientConnInterface, method string) (grpc.ClientStream, error) {
+	cs, err := cc.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, "/"+probeService+"/"+method)
+	if err != nil {
+		return nil, err
+	}
+	if err := cs.SendMsg(&wrapperspb.StringValue{}); err != nil {
+		return nil, err
+	}
+	if err := cs.CloseSend(); err != nil {
+		return nil, err
+	}
+	if _, err := cs.Header(); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// startServerWith runs the server on a port the OS picks, as run does, with
+// the probe service added when p is not nil. It returns a connection to
+// it, a function that begins shutdown (as SIGTERM does), a channel that
+// yields the server's result, and its log.
+func startServerWith(t *testing.T, p *probe, args ...string) (*grpc.ClientConn, context.CancelFunc, <-chan error, *syncBuffer) {
+	t.Helper()
+	ctx, shutdown := context.WithCancel(t.Context())
+	logs := new(syncBuffer)
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	finished := make(chan struct{})
+	// No drain unless a test asks: the cleanup's shutdown need not wait.
+	args = append([]string{"-addr", "127.0.0.1:0", "-drain", "0s"}, args...)
+	ready := func(a net.Addr) { addrs <- a }
+	go func() {
+		defer close(finished)
+		if p == nil {
+			done <- run(ctx, args, logs, ready)
+			return
+		}
+		cfg, err := parseFlags(args, logs)
+		if err != nil {
+			done <- err
+			return
+		}
+		s, err := newServer(cfg, logs)
+		if err != nil {
+			done <- err
+			return
+		}
+		s.grpc.RegisterService(p.desc(), p)
+		done <- s.serve(ctx, ready)
+	}()
+	// A test that does not wait for the server still leaves none behind.
+	t.Cleanup(func() {
+		shutdown()
+		<-finished
+	})
+	var addr net.Addr
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("server exited before serving: %v\n%s", err, logs)
+	}
+	cc, err := grpc.NewClient(addr.String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cc.Close() })
+	return cc, shutdown, done, logs
+}
+
+// logLine returns the first line of logs that contains every one of subs,
+// or "" if none does.
+func logLine(logs fmt.Stringer, subs ...string) string {
+	for line := range strings.Lines(logs.String()) {
+		all := true
+		for _, s := range subs {
+			all = all && strings.Contains(line, s)
+		}
+		if all {
+			return line
+		}
+	}
+	return ""
+}
