@@ -100,6 +100,7 @@ type config struct {
 	drain, grace  time.Duration
 	tlsCert       string
 	tlsKey        string
+	debugAddr     string
 
 	logLevel        slog.Level
 	slow            time.Duration
@@ -131,6 +132,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on shutdown, how long to wait for open calls before cutting them")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate file; with -tls-key, serve TLS instead of plaintext")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key file for -tls-cert")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "if set, serve Go's runtime profiles (net/http/pprof) over HTTP on this address, e.g. 127.0.0.1:6060; keep it on loopback")
 
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "least `level` logged: debug (every call), info, warn or error")
 	fs.DurationVar(&c.slow, "slow", defaultSlow, "log OK calls that take at least this long (unary at WARN, streams at INFO); 0 = never")

@@ -8,6 +8,7 @@
 //	go run ./examples/server -addr 127.0.0.1:0     # the OS picks a port; see the "listening" log line
 //	go run ./examples/server -tutorial-names       # also serve the tutorials' wire names
 //	go run ./examples/server -log-level debug      # log every call, not only failed and slow ones
+//	go run ./examples/server -debug-addr 127.0.0.1:6060  # also serve net/http/pprof there (goroutines, heap)
 //
 // # Limits
 //
@@ -109,6 +110,15 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 	s.log.Info("listening", "addr", lis.Addr().String(), "tls", s.cfg.tlsCert != "", "tutorial_names", s.cfg.tutorialNames,
 		"log_level", s.cfg.logLevel, "max_concurrent_streams", s.cfg.maxConcurrentStreams,
 		"max_recv_bytes", s.cfg.maxRecvBytes, "max_call_duration", s.cfg.maxCallDuration)
+	if s.cfg.debugAddr != "" {
+		stopDebug, err := serveDebug(s.cfg.debugAddr, s.log)
+		if err != nil {
+			lis.Close()
+			s.grpc.Stop()
+			return fmt.Errorf("-debug-addr: %w", err)
+		}
+		defer stopDebug()
+	}
 	served := make(chan error, 1)
 	go func() { served <- s.grpc.Serve(lis) }()
 	if ready != nil {

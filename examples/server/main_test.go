@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -185,5 +188,31 @@ func TestBadFlags(t *testing.T) {
 		if err := run(t.Context(), args, new(syncBuffer), nil); err == nil {
 			t.Errorf("run(%q) = nil, want an error", args)
 		}
+	}
+}
+
+// TestDebugAddr serves the runtime profiles on their own listener, which
+// the soak script (tools/soak) reads the goroutine count from.
+func TestDebugAddr(t *testing.T) {
+	_, shutdown, done, logs := startServer(t, "-debug-addr", "127.0.0.1:0", "-drain", "0s")
+	m := regexp.MustCompile(`msg="debug listening" addr=(\S+)`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no debug listening line in the log:\n%s", logs)
+	}
+	resp, err := http.Get("http://" + m[1] + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile: total") {
+		t.Errorf("GET goroutine profile: %s\n%.200s", resp.Status, body)
+	}
+	shutdown()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get("http://" + m[1] + "/debug/pprof/"); err == nil {
+		t.Error("the debug listener still answers after shutdown")
 	}
 }
