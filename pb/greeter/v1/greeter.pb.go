@@ -27,7 +27,9 @@ const (
 
 type HelloRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Name to greet: valid UTF-8, 1 to 256 bytes.
+	// Name to greet: one line of visible UTF-8 text, 1 to 256 bytes by
+	// default (a server may allow up to 4096); the greeter package
+	// documentation lists the code points refused.
 	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -31,8 +31,8 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// Greeter greets a name. An empty name or one longer than the documented
-// limit fails with INVALID_ARGUMENT.
+// Greeter greets a name. A name that is empty, too long, or not one line of
+// visible text fails with INVALID_ARGUMENT.
 type GreeterClient interface {
 	// SayHello answers "Hello, NAME!".
 	SayHello(ctx context.Context, in *HelloRequest, opts ...grpc.CallOption) (*HelloReply, error)
@@ -72,8 +72,8 @@ func (c *greeterClient) SayHelloAgain(ctx context.Context, in *HelloRequest, opt
 // All implementations must embed UnimplementedGreeterServer
 // for forward compatibility.
 //
-// Greeter greets a name. An empty name or one longer than the documented
-// limit fails with INVALID_ARGUMENT.
+// Greeter greets a name. A name that is empty, too long, or not one line of
+// visible text fails with INVALID_ARGUMENT.
 type GreeterServer interface {
 	// SayHello answers "Hello, NAME!".
 	SayHello(context.Context, *HelloRequest) (*HelloReply, error)
