@@ -106,6 +106,23 @@ func (s *state) addCandidates() bool {
 	return true
 }
 
+// gerundModifier reports whether word k is a gerund that modifies the
+// noun after it, as after a determiner: "the queueing delay", "a learning
+// algorithm". Elsewhere a gerund opening a run is more often a verb
+// ("achieving high accuracy").
+func (s *state) gerundModifier(k int) bool {
+	w := &s.words[k]
+	if w.class != textseg.Gerund || w.tok == 0 {
+		return false
+	}
+	prev := &s.toks[w.tok-1]
+	if prev.Kind != textseg.Word {
+		return false
+	}
+	_, ok := determiners[prev.Lower]
+	return ok
+}
+
 // nameRun reports whether word k is in a run of two or more name words.
 func (s *state) nameRun(k int) bool {
 	ws := s.words
@@ -121,7 +138,7 @@ func (s *state) nameRun(k int) bool {
 // maxWords words when it is longer, and its shorter parts as embedded
 // occurrences.
 func (s *state) addRun(i, j int) {
-	for i <= j && !canStart(s.words[i].class) {
+	for i <= j && !canStart(s.words[i].class) && !s.gerundModifier(i) {
 		i++
 	}
 	for j >= i && !canEnd(s.words[j].class) {
@@ -194,9 +211,15 @@ func (s *state) addCandidate(i, j int, standalone bool) {
 
 // render returns the text of a candidate as it first occurs: words joined
 // by single spaces (or none, where the text has none, as between Chinese
-// ideographs), in lower case except acronyms and names (words
-// capitalised inside sentences and never seen in lower case).
+// ideographs), in lower case except acronyms, words written in mixed case
+// ("gRPC", "JavaScript") and names: words capitalised inside sentences and
+// never seen in lower case, and the capitalised words of a phrase that
+// holds such a name ("Paul Diamond", though "Paul" opens a sentence).
 func (s *state) render(text string, c *candidate) string {
+	named := false
+	for k := c.first; k < c.first+c.n; k++ {
+		named = named || s.words[k].name
+	}
 	var b strings.Builder
 	for k := c.first; k < c.first+c.n; k++ {
 		w := &s.words[k]
@@ -205,13 +228,25 @@ func (s *state) render(text string, c *candidate) string {
 			b.WriteByte(' ') // not between ideographs written together
 		}
 		st := &s.stems[w.stem]
-		if tok.AllCaps || w.name || tok.Cap && st.capMid && !st.lowerSeen {
-			b.WriteString(undot(text[tok.Start:tok.End]))
+		surface := text[tok.Start:tok.End]
+		if tok.AllCaps || w.name || tok.Cap && !st.lowerSeen && (st.capMid || named) || mixedCase(surface) {
+			b.WriteString(undot(surface))
 		} else {
 			b.WriteString(tok.Lower)
 		}
 	}
 	return b.String()
+}
+
+// mixedCase reports whether an ASCII word has a capital after a small
+// letter, as product and project names do ("gRPC", "iPhone", "GitHub").
+func mixedCase(w string) bool {
+	for i := 1; i < len(w); i++ {
+		if w[i] >= 'A' && w[i] <= 'Z' && w[i-1] >= 'a' && w[i-1] <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // undot writes an acronym spelt with periods, such as "U.S" or "U.K" (the

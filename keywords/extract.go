@@ -50,12 +50,14 @@ const maxWordBytes = (MaxKeyphraseBytes - (MaxKeyphraseWords - 1)) / MaxKeyphras
 
 // Ceilings on what one text may make the engine keep, whatever its shape,
 // so that memory stays linear and small even for text built to be costly
-// (a megabyte of distinct made-up words). Real text is far below them: a
-// MaxTextBytes text of 20 full papers has about 7,000 distinct stems and
-// 18,000 distinct candidates. Past a ceiling, a word with a stem not yet
-// seen, or a candidate not yet seen, is left out; those already kept go on
-// being counted.
+// (a megabyte of distinct made-up words, or of one-letter words between
+// punctuation). Real text is below them: a MaxTextBytes text of 20 full
+// papers has about 220,000 tokens, 7,000 distinct stems and 18,000
+// distinct candidates. Past maxTokens the rest of the text is not read;
+// past the other ceilings, a word with a stem not yet seen, or a candidate
+// not yet seen, is left out, and those already kept go on being counted.
 const (
+	maxTokens     = 1 << 18 // tokens (words, numbers, runs of punctuation) read
 	maxStems      = 1 << 15 // distinct word stems; below 1<<16, see candidate.key
 	maxCandidates = 1 << 16 // distinct candidate phrases
 )
@@ -155,9 +157,10 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 // done.
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
-	s.toks = slices.Grow(s.toks[:0], textseg.EstimateTokens(text))
+	text = prepare(text, o.format)
+	s.toks = slices.Grow(s.toks[:0], min(textseg.EstimateTokens(text), maxTokens))
 	var stopped bool
-	if s.toks, stopped = textseg.TokensUntil(s.toks, text, s.done); stopped {
+	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
 		return nil, s.err
 	}
 	s.pickLanguage(text, o.language)
@@ -307,17 +310,12 @@ func (s *state) classify(text string) bool {
 			continue
 		}
 		var class byte
-		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps {
+		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
 			class = classStop
 		} else if en {
 			class = wordClass(t.Lower)
 			if class == textseg.NounOrVerb {
-				class = textseg.Verb
-				if i > 0 && s.toks[i-1].Kind == textseg.Word {
-					if _, ok := nounContext[s.toks[i-1].Lower]; ok {
-						class = textseg.Noun
-					}
-				}
+				class = s.nounOrVerb(i)
 			}
 		} else {
 			class = textseg.Noun
@@ -402,6 +400,25 @@ func (s *state) markSVerbs(text string) {
 		}
 		w.class = textseg.Verb
 	}
+}
+
+// contraction reports whether an English word is a contraction, such as
+// "doesn't", "you’ve" or "we'll": a function word, never a keyphrase. The
+// possessive "'s" is cut off by the tokenizer before.
+func contraction(w string) bool {
+	i := strings.LastIndexAny(w, "'’")
+	if i <= 0 {
+		return false
+	}
+	rest := w[i+1:]
+	if w[i] != '\'' {
+		rest = w[i+len("’"):]
+	}
+	switch rest {
+	case "t", "s", "re", "ve", "ll", "d", "m":
+		return true
+	}
+	return false
 }
 
 // cutElision drops an elided article or pronoun from a French or Italian
@@ -501,6 +518,41 @@ func (s *state) sentBreakBefore(k int) bool {
 		}
 	}
 	return false
+}
+
+// nounOrVerb classes the English word of token i that may be a noun or a
+// verb ("control", "report", "uses"): a noun after a determiner ("the
+// control"), or when it closes a compound before punctuation, standing
+// after a noun or adjective ("the quality control."); a verb otherwise, as
+// in "the system uses a cache". A word in -s there stays a verb: "the
+// latency grows."
+func (s *state) nounOrVerb(i int) byte {
+	if i == 0 || s.toks[i-1].Kind != textseg.Word || s.toks[i-1].End < s.toks[i].Start-1 {
+		return textseg.Verb
+	}
+	if _, ok := nounContext[s.toks[i-1].Lower]; ok {
+		return textseg.Noun
+	}
+	n := len(s.words)
+	if n == 0 || s.words[n-1].tok != int32(i-1) {
+		return textseg.Verb
+	}
+	if c := s.words[n-1].class; c != textseg.Noun && c != textseg.Adjective {
+		return textseg.Verb
+	}
+	if w := s.toks[i].Lower; w[len(w)-1] != 's' && (i+1 == len(s.toks) || s.toks[i+1].Kind == textseg.Break) {
+		return textseg.Noun
+	}
+	return textseg.Verb
+}
+
+// determiners are the English stop words that open a noun phrase, so that
+// a word before them that may be a verb is one: "uses a", "controls the".
+var determiners = map[string]struct{}{
+	"the": {}, "a": {}, "an": {}, "this": {}, "that": {}, "these": {}, "those": {},
+	"its": {}, "their": {}, "our": {}, "his": {}, "her": {}, "my": {}, "your": {},
+	"each": {}, "every": {}, "any": {}, "no": {}, "some": {}, "all": {}, "it": {},
+	"them": {}, "him": {}, "us": {}, "me": {}, "you": {},
 }
 
 // nounContext holds the English words after which a word that is mostly

@@ -6,6 +6,7 @@ type Option func(*options)
 type options struct {
 	maxResults int
 	language   string
+	format     Format
 }
 
 // WithMaxResults sets how many keyphrases Extract returns at most. Values

@@ -27,6 +27,10 @@ var shapes = []shape{
 	{"scripts", func(testing.TB) string { return fill(randomScripts()) }},
 	{"punct", func(testing.TB) string { return fill(randomFrom(".,;:!?-()[]{}\"'/*&%$#@")) }},
 	{"newlines", func(testing.TB) string { return strings.Repeat("\n", MaxTextBytes) }},
+	{"shortlines", func(testing.TB) string { return fill(distinctLines()) }},
+	{"brackets", func(testing.TB) string { return "# x\n\n- y\n\n" + fill(func() string { return "[" }) }},
+	{"tags", func(testing.TB) string { return "# x\n\n- y\n\n" + fill(func() string { return "<a" }) }},
+	{"markdown", func(testing.TB) string { return fill(markdownish()) }},
 	{"prose", proseMax},
 }
 
@@ -56,6 +60,37 @@ func distinctWords() func() string {
 			buf[i] = byte('a' + (k-1)%26)
 		}
 		return string(buf[i:])
+	}
+}
+
+// distinctLines yields lines of two new words each: the most lines, and
+// so the most line bookkeeping, for text that still has words.
+func distinctLines() func() string {
+	next := distinctWords()
+	return func() string { return next() + next() + "\n" }
+}
+
+// markdownish yields Markdown constructs of made-up words: headings,
+// list items, links, inline code, emphasis, fenced code and tables.
+func markdownish() func() string {
+	next := distinctWords()
+	n := 0
+	return func() string {
+		n++
+		w := strings.TrimSpace(next())
+		switch n % 7 {
+		case 0:
+			return "## " + w + "\n"
+		case 1:
+			return "- [" + w + "](https://" + w + ".example/x) `" + w + "()` **" + w + "**\n"
+		case 2:
+			return "```\n" + w + "\n```\n"
+		case 3:
+			return "| " + w + " | " + w + " |\n|---|---|\n"
+		case 4:
+			return "<span>" + w + "</span> <!-- " + w + " -->\n"
+		}
+		return w + " " + strings.TrimSpace(next()) + " " + strings.TrimSpace(next()) + "\n"
 	}
 }
 

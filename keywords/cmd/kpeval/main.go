@@ -7,7 +7,7 @@
 //
 // Usage:
 //
-//	go run ./keywords/cmd/kpeval -data inspec/dev.jsonl [-data semeval2010/train.jsonl ...] [-min-f10 25]
+//	go run ./keywords/cmd/kpeval -data inspec/dev.jsonl [-data semeval2010/train.jsonl ...] [-min-f10 25] [-pred FILE]
 //
 // For each file, Extract is asked for the top 10 keyphrases of every
 // document (WithMaxResults(10), so the result does not depend on
@@ -21,6 +21,25 @@
 // describes the first file. F, P and R are percentages. docs_per_sec counts
 // extraction only (not reading or scoring), in one goroutine.
 //
+// Each line also gives how many words the predictions and the gold phrases
+// have, in percent of the phrases: words=1:40/2:45/3+:15
+// gold_words=1:20/2:50/3+:30.
+//
+// A file whose documents have no gold phrases but a "plain" field (the
+// Markdown set, shared/data/keywords/markdown) is scored for format
+// handling instead, on a line of its own:
+//
+//	docs=59 furniture=0 overlap@10=8.4 docs_per_sec=812.0
+//
+// furniture counts the documents with a top-10 keyphrase holding a word
+// that is not in the document's prose (plain): a front-matter key, a host
+// name, a word found only in code. overlap@10 is the mean number of
+// stemmed keyphrases the top 10 of text and the top 10 of plain share.
+//
+// -pred FILE writes every document's top 10, with scores and the gold, as
+// JSON Lines ({"set", "id", "keyphrases": [{"text", "score"}], "gold"}), so
+// that quality work can see what a change does.
+//
 // Exit status: 0 on success; 1 when -min-f10 is given and the first file's
 // F@10, as printed (two decimals), is below it (a quality gate for CI); 2 on a usage error, an
 // unreadable file, a line that is not valid JSON (reported with its line
@@ -28,6 +47,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -63,6 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var data listFlag
 	fs.Var(&data, "data", "JSON Lines benchmark `file` to score (repeatable; the first one is the gated one)")
 	minF10 := fs.Float64("min-f10", -1, "exit with status 1 if the first file's F@10 (percent) is below this")
+	predPath := fs.String("pred", "", "write every document's top 10 with scores and gold to this JSON Lines `file`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: kpeval -data FILE.jsonl [-data FILE2.jsonl ...] [-min-f10 N]")
 		fs.PrintDefaults()
@@ -79,10 +100,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	var pred *json.Encoder
+	if *predPath != "" {
+		f, err := os.Create(*predPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "kpeval: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		pred = json.NewEncoder(f)
+	}
 	lines := make([]string, len(data))
 	var first measurement
 	for i, path := range data {
-		m, err := measure(path)
+		m, err := measure(path, pred)
 		if err != nil {
 			fmt.Fprintf(stderr, "kpeval: %v\n", err)
 			return 2
@@ -111,16 +142,53 @@ func run(args []string, stdout, stderr io.Writer) int {
 type measurement struct {
 	eval.Result
 	docsPerSec float64
+	// predWords and goldWords count the predicted and gold phrases of one,
+	// two, and three or more words.
+	predWords, goldWords [3]int
+	// format is set for a file of formatted texts without gold.
+	format *formatScore
+}
+
+type formatScore struct {
+	docs, furniture int
+	overlap         float64
 }
 
 func (m measurement) String() string {
-	return fmt.Sprintf("F@5=%.2f F@10=%.2f P@10=%.2f R@10=%.2f docs=%d docs_per_sec=%.1f",
-		m.F5, m.F10, m.P10, m.R10, m.Docs, m.docsPerSec)
+	if f := m.format; f != nil {
+		return fmt.Sprintf("docs=%d furniture=%d overlap@10=%.1f docs_per_sec=%.1f",
+			f.docs, f.furniture, f.overlap, m.docsPerSec)
+	}
+	return fmt.Sprintf("F@5=%.2f F@10=%.2f P@10=%.2f R@10=%.2f docs=%d docs_per_sec=%.1f words=%s gold_words=%s",
+		m.F5, m.F10, m.P10, m.R10, m.Docs, m.docsPerSec, shares(m.predWords), shares(m.goldWords))
+}
+
+// shares formats counts of phrases by length as percentages.
+func shares(n [3]int) string {
+	total := max(n[0]+n[1]+n[2], 1)
+	pct := func(i int) int { return int(math.Round(float64(n[i]) * 100 / float64(total))) }
+	return fmt.Sprintf("1:%d/2:%d/3+:%d", pct(0), pct(1), pct(2))
+}
+
+func countWords(n *[3]int, phrases []string) {
+	for _, p := range phrases {
+		if w := len(eval.Words(p)); w > 0 {
+			n[min(w, 3)-1]++
+		}
+	}
+}
+
+type predLine struct {
+	Set        string               `json:"set"`
+	ID         string               `json:"id"`
+	Keyphrases []keywords.Keyphrase `json:"keyphrases"`
+	Gold       []string             `json:"gold,omitempty"`
 }
 
 // measure extracts the keyphrases of every document of path, timing the
-// extraction alone, then scores them.
-func measure(path string) (measurement, error) {
+// extraction alone, then scores them; pred, if not nil, gets each
+// document's predictions.
+func measure(path string, pred *json.Encoder) (measurement, error) {
 	docs, err := eval.ReadJSONL(path)
 	if err != nil {
 		return measurement{}, err
@@ -128,19 +196,84 @@ func measure(path string) (measurement, error) {
 	if len(docs) == 0 {
 		return measurement{}, fmt.Errorf("%s: no documents", path)
 	}
-	byText := make(map[string][]string, len(docs))
+	all := make([][]keywords.Keyphrase, len(docs))
 	start := time.Now()
-	for _, d := range docs {
-		kps := keywords.Extract(d.Text, keywords.WithMaxResults(topK))
-		texts := make([]string, len(kps))
-		for i, kp := range kps {
-			texts[i] = kp.Text
-		}
-		byText[d.Text] = texts
+	for i, d := range docs {
+		all[i] = keywords.Extract(d.Text, keywords.WithMaxResults(topK))
 	}
 	elapsed := time.Since(start)
-	res := eval.Evaluate(docs, func(text string) []string { return byText[text] })
-	return measurement{Result: res, docsPerSec: float64(len(docs)) / max(elapsed.Seconds(), 1e-9)}, nil
+	m := measurement{docsPerSec: float64(len(docs)) / max(elapsed.Seconds(), 1e-9)}
+	byText := make(map[string][]string, len(docs))
+	for i, d := range docs {
+		texts := phraseTexts(all[i])
+		byText[d.Text] = texts
+		countWords(&m.predWords, texts)
+		countWords(&m.goldWords, d.Keyphrases)
+		if pred != nil {
+			if err := pred.Encode(predLine{Set: label(path), ID: d.ID, Keyphrases: all[i], Gold: d.Keyphrases}); err != nil {
+				return measurement{}, err
+			}
+		}
+	}
+	if isFormatSet(docs) {
+		m.format = scoreFormat(docs, all)
+		return m, nil
+	}
+	m.Result = eval.Evaluate(docs, func(text string) []string { return byText[text] })
+	return m, nil
+}
+
+func phraseTexts(kps []keywords.Keyphrase) []string {
+	texts := make([]string, len(kps))
+	for i, kp := range kps {
+		texts[i] = kp.Text
+	}
+	return texts
+}
+
+// isFormatSet reports whether docs are formatted texts with their prose
+// and no gold (the Markdown set).
+func isFormatSet(docs []eval.Doc) bool {
+	for _, d := range docs {
+		if d.Plain == "" || len(d.Keyphrases) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scoreFormat checks the keyphrases of formatted texts against their prose.
+func scoreFormat(docs []eval.Doc, fromText [][]keywords.Keyphrase) *formatScore {
+	f := &formatScore{docs: len(docs)}
+	shared := 0
+	for i, d := range docs {
+		prose := make(map[string]bool)
+		for _, w := range eval.Words(d.Plain) {
+			prose[w] = true
+		}
+		furniture := false
+		for _, kp := range fromText[i] {
+			for _, w := range eval.Words(kp.Text) {
+				furniture = furniture || !prose[w]
+			}
+		}
+		if furniture {
+			f.furniture++
+		}
+		plainStems := make(map[string]bool)
+		for _, kp := range keywords.Extract(d.Plain, keywords.WithMaxResults(topK)) {
+			plainStems[eval.Stem(kp.Text)] = true
+		}
+		seen := make(map[string]bool)
+		for _, kp := range fromText[i] {
+			if st := eval.Stem(kp.Text); plainStems[st] && !seen[st] {
+				seen[st] = true
+				shared++
+			}
+		}
+	}
+	f.overlap = float64(shared) / float64(len(docs))
+	return f
 }
 
 // label names a file by its last two path elements, as the benchmark's set

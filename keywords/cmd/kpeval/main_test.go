@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +17,7 @@ const benchmark = `{"id": "a", "text": "Keyphrase extraction finds the phrases t
 {"id": "b", "text": "Solar panels convert sunlight into electricity. Rooftop solar panels lower electricity bills, and solar panels on farms feed the grid.", "keyphrases": ["solar panels", "electricity"], "extra": "ignored"}
 `
 
-var lineRE = regexp.MustCompile(`^F@5=\d+\.\d\d F@10=(\d+\.\d\d) P@10=\d+\.\d\d R@10=\d+\.\d\d docs=(\d+) docs_per_sec=\d+\.\d$`)
+var lineRE = regexp.MustCompile(`^F@5=\d+\.\d\d F@10=(\d+\.\d\d) P@10=\d+\.\d\d R@10=\d+\.\d\d docs=(\d+) docs_per_sec=\d+\.\d words=1:\d+/2:\d+/3\+:\d+ gold_words=1:\d+/2:\d+/3\+:\d+$`)
 
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
@@ -144,5 +145,61 @@ func TestErrors(t *testing.T) {
 				t.Errorf("stderr %q does not mention %q", errOut, tt.msg)
 			}
 		})
+	}
+}
+
+// TestWordShares checks the word-count summary against the two documents'
+// gold: three two-word phrases and one one-word phrase.
+func TestWordShares(t *testing.T) {
+	path := writeFile(t, "dev.jsonl", benchmark)
+	_, out, _ := runKpeval("-data", path)
+	if !strings.Contains(out, " gold_words=1:25/2:75/3+:0") {
+		t.Errorf("gold word shares missing or wrong in %q", out)
+	}
+}
+
+// TestPred writes every document's predictions with scores and gold.
+func TestPred(t *testing.T) {
+	path := writeFile(t, "dev.jsonl", benchmark)
+	predPath := filepath.Join(t.TempDir(), "pred.jsonl")
+	if code, _, errOut := runKpeval("-data", path, "-pred", predPath); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(predPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d prediction lines, want 2:\n%s", len(lines), b)
+	}
+	var p struct {
+		Set, ID    string
+		Keyphrases []struct {
+			Text  string
+			Score float64
+		}
+		Gold []string
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Set != "set/dev.jsonl" || p.ID != "a" || len(p.Keyphrases) == 0 || p.Keyphrases[0].Score <= 0 || len(p.Gold) != 2 {
+		t.Errorf("first prediction line = %+v", p)
+	}
+}
+
+// TestFormatSet scores a set of Markdown texts with their prose: a
+// keyphrase from front matter or code would count as furniture.
+func TestFormatSet(t *testing.T) {
+	md := `{"id": "p", "text": "---\ntitle: Notes\nauthor: someone\n---\n\nStream processing engines read event streams. Stream processing engines keep state.\n\n` + "```go\\nfunc zebraQuux() {}\\n```" + `\n\nEvent streams feed stream processing engines.\n", "plain": "Stream processing engines read event streams. Stream processing engines keep state.\n\nEvent streams feed stream processing engines.\n"}
+`
+	path := writeFile(t, "posts.jsonl", md)
+	code, out, errOut := runKpeval("-data", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !regexp.MustCompile(`^docs=1 furniture=0 overlap@10=\d+\.\d docs_per_sec=\d+\.\d\n$`).MatchString(out) {
+		t.Errorf("format line = %q", out)
 	}
 }

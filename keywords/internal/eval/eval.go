@@ -30,6 +30,10 @@ type Doc struct {
 	ID         string   `json:"id"`
 	Text       string   `json:"text"`
 	Keyphrases []string `json:"keyphrases"`
+	// Plain is the text's prose alone, for sets of formatted texts without
+	// gold (shared/data/keywords/markdown): the text rendered without its
+	// markup, front matter, code and link targets.
+	Plain string `json:"plain,omitempty"`
 }
 
 // Result is the macro average over documents of precision, recall and F1
@@ -98,6 +102,19 @@ func Stem(phrase string) string {
 		b.WriteString(env.Current())
 	}
 	return b.String()
+}
+
+// Words returns the lower-cased word tokens of text (UAX #29 segments
+// holding a letter or digit), as Stem splits phrases.
+func Words(text string) []string {
+	var out []string
+	seg := words.FromString(strings.ToLower(text))
+	for seg.Next() {
+		if tok := seg.Value(); isWord(tok) {
+			out = append(out, tok)
+		}
+	}
+	return out
 }
 
 func isWord(tok string) bool {

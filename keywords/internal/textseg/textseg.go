@@ -46,7 +46,7 @@ var wordJoiners = &words.Joiners[string]{Middle: []rune{'-'}}
 // possessive "'s" is cut from its word and becomes a Break. Cost is linear
 // in len(text). Offsets are int32: text must be shorter than 2 GiB.
 func Tokens(buf []Token, text string) []Token {
-	buf, _ = TokensUntil(buf, text, nil)
+	buf, _ = TokensUntil(buf, text, 0, nil)
 	return buf
 }
 
@@ -54,15 +54,24 @@ func Tokens(buf []Token, text string) []Token {
 // its stop function: a few hundred microseconds of work.
 const StopEvery = 4096
 
-// TokensUntil is Tokens that calls stop, when not nil, after every
-// StopEvery segments of the text, and returns early, with the tokens found
-// so far and true, once stop returns true.
-func TokensUntil(buf []Token, text string, stop func() bool) ([]Token, bool) {
+// TokensUntil is Tokens that appends at most limit tokens (0: no limit),
+// and that calls stop, when not nil, after every StopEvery segments of the
+// text and returns early, with the tokens found so far and true, once stop
+// returns true.
+func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token, bool) {
 	it := words.FromString(text)
 	it.Joiners(wordJoiners)
+	if limit > 0 {
+		limit += len(buf)
+	}
 	for n := 1; it.Next(); n++ {
-		if stop != nil && n%StopEvery == 0 && stop() {
-			return buf, true
+		if n%StopEvery == 0 {
+			if stop != nil && stop() {
+				return buf, true
+			}
+		}
+		if limit > 0 && len(buf) >= limit {
+			return buf, false
 		}
 		tok := it.Value()
 		start := it.Start()
