@@ -101,9 +101,55 @@ func (s *state) addCandidates() bool {
 			}
 		}
 		s.addRun(a, j)
+		if conn := connectors[s.lang]; conn != nil {
+			s.addJoined(a, j, conn)
+		}
 		i = j + 1
 	}
 	return true
+}
+
+// connectors are, per language, the prepositions (with an article after
+// them, for some) that join two nouns into one name or term in Romance
+// languages: "Palácio de Belém", "forces de la coalition",
+// "procurador-geral da República", "Ordem Militar de Cristo".
+var connectors = map[string]map[string]bool{
+	"fr": {"de": true, "du": true, "des": true, "d'": true},
+	"pt": {"de": true, "da": true, "do": true, "das": true, "dos": true},
+	"es": {"de": true, "del": true},
+	"it": {"di": true, "del": true, "della": true, "dello": true, "dei": true, "degli": true, "delle": true},
+}
+
+// connectorArticles may follow a connector: "de la", "de los".
+var connectorArticles = map[string]bool{"la": true, "le": true, "les": true, "l'": true, "los": true, "las": true}
+
+// addJoined records the phrases that join the end of the run
+// s.words[a..j] to the start of the run after it by a connector ("de",
+// "de la"), of at most MaxKeyphraseWords words in all.
+func (s *state) addJoined(a, j int, conn map[string]bool) {
+	ws := s.words
+	k := j + 1
+	if k >= len(ws) || ws[k].tok != ws[j].tok+1 || !conn[s.toks[ws[k].tok].Lower] {
+		return
+	}
+	m := k + 1
+	if m < len(ws) && ws[m].tok == ws[k].tok+1 && connectorArticles[s.toks[ws[m].tok].Lower] {
+		m++
+	}
+	if m >= len(ws) || ws[m].tok != ws[m-1].tok+1 || !canStart(ws[m].class) {
+		return
+	}
+	e := m
+	for e+1 < len(ws) && ws[e+1].tok == ws[e].tok+1 && inside(ws[e+1].class) && e-m < MaxKeyphraseWords {
+		e++
+	}
+	for x := 1; x <= j-a+1; x++ {
+		for end := m; end <= e && end-(j-x+1)+1 <= MaxKeyphraseWords; end++ {
+			if canEnd(ws[end].class) {
+				s.addCandidate(j-x+1, end, true)
+			}
+		}
+	}
 }
 
 // gerundModifier reports whether word k is a gerund that modifies the

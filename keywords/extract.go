@@ -317,6 +317,8 @@ func (s *state) classify(text string) bool {
 			if class == textseg.NounOrVerb {
 				class = s.nounOrVerb(i)
 			}
+		} else if verbForm(s.lang, t.Lower) || i > 0 && s.toks[i-1].Kind == textseg.Word && auxiliaries[s.lang][s.toks[i-1].Lower] {
+			class = textseg.Verb
 		} else {
 			class = textseg.Noun
 		}
@@ -514,6 +516,42 @@ func (s *state) sentBreakBefore(k int) bool {
 	}
 	for t := s.words[k-1].tok + 1; t < s.words[k].tok; t++ {
 		if s.toks[t].Kind == textseg.Break && s.toks[t].SentEnd {
+			return true
+		}
+	}
+	return false
+}
+
+// verbEndings are, per language without word classes, endings that mark
+// a finite verb or a gerund almost always (past and imperfect tenses,
+// conditional, gerund): such a word ends a phrase, as a verb does in
+// English. Infinitives and participles are left out, as too many nouns
+// and adjectives share their endings.
+var verbEndings = map[string][]string{
+	"pt": {"aram", "eram", "iram", "ava", "avam", "ando", "endo", "indo", "aria", "eria", "iria", "ou", "iu"},
+	"es": {"aron", "ieron", "aba", "aban", "ando", "iendo", "aría", "ería", "iría", "ó"},
+	"fr": {"aient", "ait", "èrent", "erait", "eraient", "irent"},
+	"it": {"arono", "erono", "irono", "ava", "avano", "ando", "endo", "erebbe", "irebbe"},
+}
+
+// auxiliaries are, per language without word classes, the forms of "have"
+// and "be" after which a word is a participle ("a décollé", "foi
+// condecorado"): a verb, not the start of a phrase.
+var auxiliaries = map[string]map[string]bool{
+	"fr": {"a": true, "ont": true, "ai": true, "avons": true, "avez": true, "avait": true, "avaient": true, "est": true, "sont": true, "été": true, "était": true, "étaient": true, "sera": true, "seront": true},
+	"pt": {"foi": true, "foram": true, "tem": true, "têm": true, "tinha": true, "tinham": true, "ter": true, "sido": true, "ficou": true, "ficaram": true, "é": true, "são": true},
+	"es": {"ha": true, "han": true, "he": true, "hemos": true, "había": true, "habían": true, "fue": true, "fueron": true, "sido": true},
+	"it": {"ha": true, "hanno": true, "ho": true, "abbiamo": true, "aveva": true, "avevano": true, "è": true, "sono": true, "stato": true, "stata": true, "stati": true, "era": true, "fu": true},
+}
+
+// verbForm reports whether the lower-case word w of language lang has the
+// ending of a verb form (see verbEndings), leaving short words alone.
+func verbForm(lang, w string) bool {
+	if utf8.RuneCountInString(w) < 5 {
+		return false
+	}
+	for _, e := range verbEndings[lang] {
+		if strings.HasSuffix(w, e) {
 			return true
 		}
 	}

@@ -95,8 +95,21 @@ func (s *state) rank(text string, n int) []Keyphrase {
 			continue
 		}
 		var idfSum float64
+		joined, capped := false, true
 		for k := int32(0); k < c.n; k++ {
-			idfSum += s.stems[s.words[c.first+k].stem].idf
+			if w := &s.words[c.first+k]; w.class != classStop {
+				idfSum += s.stems[w.stem].idf
+				capped = capped && s.toks[w.tok].Cap
+			} else {
+				joined = true
+			}
+		}
+		if joined && c.maxTF < 2 && !capped {
+			// A phrase joined by a connector ("de") is a term or a name
+			// when the text repeats it, or when its words are
+			// capitalised ("Palácio de Belém"); once, in lower case, it is
+			// more often two phrases side by side.
+			continue
 		}
 		if c.n == 1 {
 			idfSum = uni * math.Pow(idfSum, params.unigramIDFExp)
