@@ -524,11 +524,11 @@ func (s *state) sentBreakBefore(k int) bool {
 
 // verbEndings are, per language without word classes, endings that mark
 // a finite verb or a gerund almost always (past and imperfect tenses,
-// conditional, gerund): such a word ends a phrase, as a verb does in
-// English. Infinitives and participles are left out, as too many nouns
+// conditional, gerund, a verb with a hyphenated pronoun, "fala-se"): such
+// a word ends a phrase, as a verb does in English. Infinitives and participles are left out, as too many nouns
 // and adjectives share their endings.
 var verbEndings = map[string][]string{
-	"pt": {"aram", "eram", "iram", "ava", "avam", "ando", "endo", "indo", "aria", "eria", "iria", "ou", "iu"},
+	"pt": {"aram", "eram", "iram", "ava", "avam", "ando", "endo", "indo", "aria", "eria", "iria", "ou", "iu", "-se", "-lhe", "-lhes", "-lo", "-la", "-los", "-las"},
 	"es": {"aron", "ieron", "aba", "aban", "ando", "iendo", "aría", "ería", "iría", "ó"},
 	"fr": {"aient", "ait", "èrent", "erait", "eraient", "irent"},
 	"it": {"arono", "erono", "irono", "ava", "avano", "ando", "endo", "erebbe", "irebbe"},

@@ -80,8 +80,9 @@ var params = struct {
 //	    unigramWeight: how much the text itself favours one-word topics.
 //
 // A phrase that never occurs standalone is not returned (its longer form
-// is), nor one whose stems are a run of the stems of a better phrase
-// returned ("services" after "grpc services").
+// is), nor one that stands alone only once and whose stems are a run of
+// the stems of a better phrase returned ("services" after "grpc
+// services").
 func (s *state) rank(text string, n int) []Keyphrase {
 	if len(s.cands) == 0 {
 		return []Keyphrase{}
@@ -131,7 +132,11 @@ func (s *state) rank(text string, n int) []Keyphrase {
 			break
 		}
 		c := &s.cands[i]
-		if s.contained(c, kept) {
+		// A phrase inside a better one ("services" after "grpc
+		// services") is dropped, unless the text also uses it on its own
+		// at least twice: then it names a topic of its own ("sign problem"
+		// beside "sign problem in the thermodynamic limit").
+		if c.maxTF < 2 && s.contained(c, kept) {
 			continue
 		}
 		kept = append(kept, i)
