@@ -53,6 +53,33 @@
 //   - codes.InvalidArgument when Divide is asked to divide by zero. The
 //     message names the dividend.
 //
+// Each error also carries details a program can act on without parsing
+// the message (AIP-193's google.rpc error model, in the
+// grpc-status-details-bin trailer, which clients in every language read):
+// a google.rpc.ErrorInfo with domain "grpcexamples", a reason and
+// metadata, and, for InvalidArgument, a google.rpc.BadRequest naming the
+// field at fault.
+//
+//	code             reason            BadRequest field  ErrorInfo metadata
+//	OutOfRange       INT32_OVERFLOW    -                 operation ("add", "subtract", "multiply",
+//	                                                     "divide"), a, b, exactResult, min, max
+//	InvalidArgument  DIVISION_BY_ZERO  b                 operation ("divide"), a
+//
+// The [Client] returns the status unchanged; read the details with
+// status.FromError and (*status.Status).Details:
+//
+//	_, err := calc.Add(ctx, math.MaxInt32, 1)
+//	if st, ok := status.FromError(err); ok {
+//		for _, d := range st.Details() {
+//			if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == "INT32_OVERFLOW" {
+//				exact, _ := strconv.ParseInt(info.GetMetadata()["exactResult"], 10, 64)
+//				// exact == 2147483648: retry in wider arithmetic
+//			}
+//		}
+//	}
+//
+// errdetails is google.golang.org/genproto/googleapis/rpc/errdetails.
+//
 // # Requests on the wire
 //
 // A Go client always sends well-formed requests; a client in another

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 
@@ -73,6 +74,46 @@ func ExampleClient_Add_overflow() {
 	// Output:
 	// OutOfRange
 	// add 2147483647 + 1 overflows int32 (range -2147483648..2147483647): the exact result is 2147483648
+}
+
+// An error carries details a program can act on without parsing the
+// message: a google.rpc.ErrorInfo with a reason and metadata, and for
+// InvalidArgument a google.rpc.BadRequest naming the field at fault.
+func ExampleClient_Divide_errorDetails() {
+	srv, err := bufconntest.NewServer(func(s grpc.ServiceRegistrar) {
+		calculator.Register(s, calculator.NewServer())
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	calc := calculator.NewClient(srv.Conn)
+	for _, b := range []int32{0, -1} {
+		_, _, err := calc.Divide(context.Background(), -2147483648, b)
+		st, _ := status.FromError(err)
+		fmt.Println(st.Code())
+		for _, d := range st.Details() {
+			switch d := d.(type) {
+			case *errdetails.ErrorInfo:
+				fmt.Printf("  %s %s\n", d.GetDomain(), d.GetReason())
+				if exact, ok := d.GetMetadata()["exactResult"]; ok {
+					fmt.Println("  exact result:", exact)
+				}
+			case *errdetails.BadRequest:
+				for _, v := range d.GetFieldViolations() {
+					fmt.Println("  field", v.GetField()+":", v.GetDescription())
+				}
+			}
+		}
+	}
+	// Output:
+	// InvalidArgument
+	//   grpcexamples DIVISION_BY_ZERO
+	//   field b: divide -2147483648 / 0: division by zero (divisor b must not be 0)
+	// OutOfRange
+	//   grpcexamples INT32_OVERFLOW
+	//   exact result: 2147483648
 }
 
 // Serve the tutorial's names too, and call them as the tutorial's Python

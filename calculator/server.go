@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 	calculatorv1 "github.com/seed717b8fd8/grpcexamples/pb/calculator/v1"
 )
 
@@ -67,13 +67,15 @@ func (s *Server) Multiply(_ context.Context, in *calculatorv1.MultiplyRequest) (
 
 // Divide returns a / b truncated toward zero and the remainder a % b, which
 // has the sign of a (Go's / and % operators; a == quotient*b + remainder).
-// It fails with codes.InvalidArgument when b is 0, and with
-// codes.OutOfRange for -2147483648 / -1, whose quotient 2147483648 does not
-// fit in an int32.
+// It fails with codes.InvalidArgument when b is 0 (reason
+// DIVISION_BY_ZERO, field b), and with codes.OutOfRange for
+// -2147483648 / -1, whose quotient 2147483648 does not fit in an int32
+// (reason INT32_OVERFLOW); the package documentation lists the details.
 func (s *Server) Divide(_ context.Context, in *calculatorv1.DivideRequest) (*calculatorv1.DivideResponse, error) {
 	a, b := in.GetA(), in.GetB()
 	if b == 0 {
-		return nil, status.Errorf(codes.InvalidArgument,
+		return nil, rpcerr.InvalidArgument("b", "DIVISION_BY_ZERO",
+			rpcerr.Meta("operation", "divide", "a", a),
 			"divide %d / 0: division by zero (divisor b must not be 0)", a)
 	}
 	q, err := checked("divide", a, "/", b, int64(a)/int64(b))
@@ -84,11 +86,15 @@ func (s *Server) Divide(_ context.Context, in *calculatorv1.DivideRequest) (*cal
 }
 
 // checked returns exact as an int32, or an OutOfRange status naming the
-// operation when it does not fit. Callers compute exact in int64, where
-// no int32 sum, difference, product or quotient can overflow.
+// operation when it does not fit, with an ErrorInfo (reason INT32_OVERFLOW)
+// whose metadata gives the operands, the exact result and the range, so a
+// program can fall back to wider arithmetic without parsing the message.
+// Callers compute exact in int64, where no int32 sum, difference, product
+// or quotient can overflow.
 func checked(op string, a int32, sym string, b int32, exact int64) (int32, error) {
 	if exact < math.MinInt32 || exact > math.MaxInt32 {
-		return 0, status.Errorf(codes.OutOfRange,
+		return 0, rpcerr.New(codes.OutOfRange, "INT32_OVERFLOW",
+			rpcerr.Meta("operation", op, "a", a, "b", b, "exactResult", exact, "min", math.MinInt32, "max", math.MaxInt32),
 			"%s %d %s %d overflows int32 (range %d..%d): the exact result is %d",
 			op, a, sym, b, math.MinInt32, math.MaxInt32, exact)
 	}

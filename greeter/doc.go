@@ -103,6 +103,38 @@
 // every character that shows nothing, so they stay short and readable
 // whatever the limit.
 //
+// # Error details
+//
+// Each refusal also carries details a program can act on without parsing
+// the message (AIP-193's google.rpc error model, in the
+// grpc-status-details-bin trailer, which clients in every language read):
+// a google.rpc.BadRequest whose one field violation names the field
+// "name", and a google.rpc.ErrorInfo with domain "grpcexamples", the same
+// reason and metadata:
+//
+//	reason                  when                                   ErrorInfo metadata
+//	NAME_EMPTY              the name is empty                      limitBytes
+//	NAME_TOO_LONG           longer than the Server's limit         lengthBytes, limitBytes
+//	NAME_INVALID_UTF8       not UTF-8 (direct calls only)          offsetBytes (of the first bad byte)
+//	NAME_REFUSED_CHARACTER  a character names may not contain      codePoint ("U+200B"), offsetBytes,
+//	                                                               category ("Cc", "Cf", "Co", "Cn", "Zl", "Zp")
+//	NAME_NOT_VISIBLE        nothing visible (only white space,     -
+//	                        marks or blanks)
+//
+// The [Client] returns the status unchanged; read the details with
+// status.FromError and (*status.Status).Details:
+//
+//	_, err := greeter.NewClient(conn).SayHello(ctx, strings.Repeat("x", 300))
+//	st, _ := status.FromError(err)
+//	for _, d := range st.Details() {
+//		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == "NAME_TOO_LONG" {
+//			limit, _ := strconv.Atoi(info.GetMetadata()["limitBytes"]) // 256
+//			// shorten the name to limit bytes and call again
+//		}
+//	}
+//
+// errdetails is google.golang.org/genproto/googleapis/rpc/errdetails.
+//
 // # Invalid UTF-8
 //
 // A proto3 string field must hold UTF-8, and grpc-go enforces it at both

@@ -6,6 +6,7 @@ import (
 	"log"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 
@@ -66,6 +67,46 @@ func ExampleClient_SayHello_invalidName() {
 	// InvalidArgument: name "Ada\u200bLovelace" contains U+200B at byte 3, an invisible format character (Unicode category Cf); remove it: format characters can hide or reorder text
 	// InvalidArgument: name "  " is only white space; give a name with at least one visible character
 	// InvalidArgument: name "\u3164" has no visible character (white space, combining marks and blank fillers such as U+3164 or U+2800 show nothing); give a name with at least one visible character
+}
+
+// A program reads why a name was refused from the status details, not the
+// message: the field at fault from google.rpc.BadRequest, the reason and
+// the values it needs (here the limit) from google.rpc.ErrorInfo.
+func ExampleClient_SayHello_errorDetails() {
+	srv, err := bufconntest.NewServer(func(s grpc.ServiceRegistrar) {
+		greeter.Register(s, greeter.NewServer())
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	g := greeter.NewClient(srv.Conn)
+	for _, name := range []string{strings.Repeat("x", 300), "Ada​Lovelace"} {
+		_, err := g.SayHello(context.Background(), name)
+		st, _ := status.FromError(err)
+		for _, d := range st.Details() {
+			switch d := d.(type) {
+			case *errdetails.BadRequest:
+				for _, v := range d.GetFieldViolations() {
+					fmt.Println("field:", v.GetField())
+				}
+			case *errdetails.ErrorInfo:
+				md := d.GetMetadata()
+				switch d.GetReason() {
+				case "NAME_TOO_LONG":
+					fmt.Println("too long: limit", md["limitBytes"], "bytes, got", md["lengthBytes"])
+				case "NAME_REFUSED_CHARACTER":
+					fmt.Println("refused", md["codePoint"], "of category", md["category"], "at byte", md["offsetBytes"])
+				}
+			}
+		}
+	}
+	// Output:
+	// too long: limit 256 bytes, got 300
+	// field: name
+	// refused U+200B of category Cf at byte 3
+	// field: name
 }
 
 // A server may greet longer names than the default, up to

@@ -7,8 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 )
 
 // quotedNameBytes is how much of a refused name a status message quotes.
@@ -44,16 +43,17 @@ func visible(r rune) bool {
 
 // checkName returns an InvalidArgument status saying what is wrong with
 // name, or nil when it may be greeted; see the package documentation for
-// the rule. The length is checked first, so a name over limit is refused
-// without being read; otherwise it takes one pass, and the first problem
-// by position is the one reported.
+// the rule and for the reasons and metadata of the status details. The
+// length is checked first, so a name over limit is refused without being
+// read; otherwise it takes one pass, and the first problem by position is
+// the one reported.
 func checkName(name string, limit int) error {
 	if name == "" {
-		return status.Errorf(codes.InvalidArgument,
+		return rpcerr.InvalidArgument("name", "NAME_EMPTY", rpcerr.Meta("limitBytes", limit),
 			"name is empty: give a name of 1 to %d bytes", limit)
 	}
 	if len(name) > limit {
-		return status.Errorf(codes.InvalidArgument,
+		return rpcerr.InvalidArgument("name", "NAME_TOO_LONG", rpcerr.Meta("lengthBytes", len(name), "limitBytes", limit),
 			"name is %d bytes long; this server's limit is %d bytes (greeter.WithMaxNameBytes, default %d)",
 			len(name), limit, MaxNameBytes)
 	}
@@ -66,7 +66,7 @@ func checkName(name string, limit int) error {
 			seen = seen || r != ' '
 			continue
 		case r == utf8.RuneError && !strings.HasPrefix(name[i:], "\uFFFD"):
-			return status.Errorf(codes.InvalidArgument,
+			return rpcerr.InvalidArgument("name", "NAME_INVALID_UTF8", rpcerr.Meta("offsetBytes", i),
 				"name %s is not valid UTF-8 (first bad byte: 0x%02X at byte %d)", quote(name), name[i], i)
 		case (r == zwj || r == zwnj) && joins(name, i, utf8.RuneLen(r)):
 			continue
@@ -79,17 +79,18 @@ func checkName(name string, limit int) error {
 			seen = seen || !unicode.Is(blanks, r)
 			continue
 		}
-		if what, fix := refused(name, i, r); what != "" {
-			return status.Errorf(codes.InvalidArgument,
+		if what, fix, category := refused(name, i, r); what != "" {
+			return rpcerr.InvalidArgument("name", "NAME_REFUSED_CHARACTER",
+				rpcerr.Meta("codePoint", fmt.Sprintf("%U", r), "offsetBytes", i, "category", category),
 				"name %s contains %U at byte %d, %s; %s", quote(name), r, i, what, fix)
 		}
 	}
 	if !seen {
 		if strings.TrimFunc(name, unicode.IsSpace) == "" {
-			return status.Errorf(codes.InvalidArgument,
+			return rpcerr.InvalidArgument("name", "NAME_NOT_VISIBLE", nil,
 				"name %s is only white space; give a name with at least one visible character", quote(name))
 		}
-		return status.Errorf(codes.InvalidArgument,
+		return rpcerr.InvalidArgument("name", "NAME_NOT_VISIBLE", nil,
 			"name %s has no visible character (white space, combining marks and blank fillers such as U+3164 or U+2800 show nothing); give a name with at least one visible character",
 			quote(name))
 	}
@@ -97,39 +98,41 @@ func checkName(name string, limit int) error {
 }
 
 // refused describes r, at byte i of name, when a name may not contain it:
-// what it is, and what to do. It returns "", "" for a code point names may
-// contain. checkName calls it only for white space, separators and
-// category C (control, format, private use, unassigned).
-func refused(name string, i int, r rune) (what, fix string) {
+// what it is, what to do, and its Unicode general category ("Cc", "Cf",
+// ...). It returns "", "", "" for a code point names may contain.
+// checkName calls it only for white space, separators and category C
+// (control, format, private use, unassigned).
+func refused(name string, i int, r rune) (what, fix, category string) {
 	const oneLine = "a name must be one line of visible text"
 	switch {
 	case unicode.Is(unicode.Cc, r):
-		return "a control character (Unicode category Cc)", oneLine
+		return "a control character (Unicode category Cc)", oneLine, "Cc"
 	case r == '\u2028':
-		return "a line separator (Unicode category Zl)", oneLine
+		return "a line separator (Unicode category Zl)", oneLine, "Zl"
 	case r == '\u2029':
-		return "a paragraph separator (Unicode category Zp)", oneLine
+		return "a paragraph separator (Unicode category Zp)", oneLine, "Zp"
 	case r == zwj || r == zwnj:
 		if joins(name, i, utf8.RuneLen(r)) {
-			return "", ""
+			return "", "", ""
 		}
 		kind := "zero-width joiner"
 		if r == zwnj {
 			kind = "zero-width non-joiner"
 		}
 		return "a " + kind + " (Unicode category Cf) that joins no two visible characters",
-			"U+200C and U+200D are accepted only between two letters, marks or symbols, or after a combining mark at the end of a word"
+			"U+200C and U+200D are accepted only between two letters, marks or symbols, or after a combining mark at the end of a word",
+			"Cf"
 	case unicode.Is(unicode.Cf, r):
 		return "an invisible format character (Unicode category Cf)",
-			"remove it: format characters can hide or reorder text"
+			"remove it: format characters can hide or reorder text", "Cf"
 	case unicode.Is(unicode.Co, r):
 		return "a private-use character (Unicode category Co)",
-			"its meaning is private to a font or program, so it shows differently everywhere"
+			"its meaning is private to a font or program, so it shows differently everywhere", "Co"
 	case unicode.Is(unicode.Cn, r):
 		return fmt.Sprintf("a code point unassigned in Unicode %s, the version this server knows (category Cn)", unicode.Version),
-			"if it is a newer character, the server needs a Go release with newer Unicode tables"
+			"if it is a newer character, the server needs a Go release with newer Unicode tables", "Cn"
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // joins reports whether the joiner of size bytes at byte i of name joins

@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/seed717b8fd8/grpcexamples/internal/rawcodec"
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 	"github.com/seed717b8fd8/grpcexamples/keywords"
 	keywordsv1 "github.com/seed717b8fd8/grpcexamples/pb/keywords/v1"
 )
@@ -329,6 +332,9 @@ func TestAbuse(t *testing.T) {
 			if msg := fmt.Sprint(err); len(msg) > maxMessage {
 				t.Errorf("status message of %d bytes, want at most %d", len(msg), maxMessage)
 			}
+			if slices.Contains(tt.handler, codes.InvalidArgument) {
+				checkRequestDetails(t, err)
+			}
 			switch {
 			case tt.callsHandler:
 			case tt.handler == nil:
@@ -338,5 +344,27 @@ func TestAbuse(t *testing.T) {
 			}
 			a.checkLeaks(t)
 		})
+	}
+}
+
+// checkRequestDetails checks that a request the service refused carries
+// the details of one documented field and reason, and that the whole
+// status, details included, stays small whatever the request held: it
+// travels in a trailer.
+func checkRequestDetails(t *testing.T, err error) {
+	t.Helper()
+	fields := map[string][]string{
+		"text":        {"TEXT_TOO_LONG", "TEXT_INVALID_UTF8"},
+		"max_results": {"MAX_RESULTS_OUT_OF_RANGE"},
+		"language":    {"LANGUAGE_UNSUPPORTED"},
+	}
+	d := rpcerr.Summarize(err)
+	if d.Domain != "grpcexamples" || len(d.Fields) != 1 || !slices.Contains(fields[d.Fields[0]], d.Reason) ||
+		!slices.Equal(d.FieldReasons, []string{d.Reason}) || len(d.Descriptions) != 1 || d.Descriptions[0] == "" {
+		t.Errorf("details %+v; want one documented field and reason", d)
+	}
+	const maxStatus = 4 << 10
+	if size := proto.Size(status.Convert(err).Proto()); size > maxStatus {
+		t.Errorf("status with details of %d bytes, want at most %d", size, maxStatus)
 	}
 }

@@ -94,7 +94,7 @@ func (c *Client) opts(call []grpc.CallOption) []grpc.CallOption {
 // before sending, as the v1 server would fail it.
 func (c *Client) GetKeywords(ctx context.Context, req Request, opts ...grpc.CallOption) (Result, error) {
 	if !utf8.ValidString(req.Text) {
-		return Result{}, status.Error(codes.InvalidArgument, checkText(req.Text).Error())
+		return Result{}, requestStatus(checkText(req.Text), 0, "")
 	}
 	if c.tutorial {
 		return c.getTutorial(ctx, req, c.opts(opts))

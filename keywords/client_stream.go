@@ -63,7 +63,7 @@ func (s *Stream) Send(req Request) error {
 		return io.EOF
 	}
 	if !utf8.ValidString(req.Text) {
-		return status.Error(codes.InvalidArgument, checkText(req.Text).Error())
+		return requestStatus(checkText(req.Text), 0, "")
 	}
 	return s.st.Send(toProto(req))
 }

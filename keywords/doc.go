@@ -78,6 +78,32 @@
 // and id. The [Client] returns these status errors unchanged; use
 // status.Code(err).
 //
+// Every InvalidArgument from the service also carries details a program
+// can act on without parsing the message (AIP-193's google.rpc error
+// model, in the grpc-status-details-bin trailer, which clients in every
+// language read): a google.rpc.BadRequest whose field violation names the
+// request field, and a google.rpc.ErrorInfo with domain "grpcexamples",
+// the same reason and metadata. On StreamKeywords the metadata also holds
+// requestNumber, the refused request's position from 1.
+//
+//	field        reason                    ErrorInfo metadata
+//	text         TEXT_TOO_LONG             lengthBytes, limitBytes
+//	text         TEXT_INVALID_UTF8         offsetBytes (direct calls of the Server only)
+//	max_results  MAX_RESULTS_OUT_OF_RANGE  value, min, max
+//	language     LANGUAGE_UNSUPPORTED      supportedLanguages ("da,de,en,...")
+//
+// Read them with status.FromError and (*status.Status).Details (errdetails
+// is google.golang.org/genproto/googleapis/rpc/errdetails):
+//
+//	_, err := c.GetKeywords(ctx, keywords.Request{Text: text})
+//	st, _ := status.FromError(err)
+//	for _, d := range st.Details() {
+//		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == "TEXT_TOO_LONG" {
+//			limit, _ := strconv.Atoi(info.GetMetadata()["limitBytes"])
+//			// split text into parts of at most limit bytes and send each
+//		}
+//	}
+//
 // # Cost and limits
 //
 // Mounted on your server, the service costs at most a known ceiling

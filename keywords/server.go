@@ -2,8 +2,10 @@ package keywords
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 	keywordsv1 "github.com/seed717b8fd8/grpcexamples/pb/keywords/v1"
 )
 
@@ -94,7 +97,10 @@ func (s *Server) limiter() *limiter {
 //     also fails with InvalidArgument, naming the offset of the first bad
 //     byte, when GetKeywords is called directly in Go; over the wire,
 //     grpc-go's proto codec refuses such a request before GetKeywords runs,
-//     with Internal ("string field contains invalid UTF-8").
+//     with Internal ("string field contains invalid UTF-8"). The status
+//     carries a google.rpc.BadRequest naming the field and a
+//     google.rpc.ErrorInfo with the reason and limit; the package
+//     documentation lists them.
 //   - Canceled, DeadlineExceeded: the call's context ended before or during
 //     the extraction, or while the call waited for a slot.
 //
@@ -102,7 +108,7 @@ func (s *Server) limiter() *limiter {
 // grpc.MaxRecvMsgSize (4 MiB by default) fails with ResourceExhausted.
 func (s *Server) GetKeywords(ctx context.Context, req *keywordsv1.GetKeywordsRequest) (*keywordsv1.GetKeywordsResponse, error) {
 	if err := checkRequest(req); err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, requestStatus(err, 0, "")
 	}
 	resp, err := s.answer(ctx, req)
 	if err != nil {
@@ -121,7 +127,8 @@ func (s *Server) GetKeywords(ctx context.Context, req *keywordsv1.GetKeywordsReq
 //   - InvalidArgument: a request failed GetKeywords' validation. The stream
 //     ends there; the message names the request by its position in the
 //     stream (counting from 1) and its id. Responses to earlier requests have
-//     already been sent.
+//     already been sent. The details are GetKeywords', with the position in
+//     the ErrorInfo metadata as requestNumber.
 //   - Internal: a request whose text is not valid UTF-8 (grpc-go's proto
 //     codec refuses it before StreamKeywords sees it). The stream ends there.
 //   - Canceled, DeadlineExceeded: the client's context ended; the extraction
@@ -137,7 +144,7 @@ func (s *Server) StreamKeywords(stream keywordsv1.KeywordService_StreamKeywordsS
 			return err // already a status (Canceled, DeadlineExceeded, ...)
 		}
 		if err := checkRequest(req); err != nil {
-			return status.Errorf(codes.InvalidArgument, "request %d (id %s): %v", n, quoteClipped(req.GetId()), err)
+			return requestStatus(err, n, quoteClipped(req.GetId()))
 		}
 		resp, err := s.answer(ctx, req)
 		if err != nil {
@@ -196,35 +203,92 @@ func (s *Server) answer(ctx context.Context, req *keywordsv1.GetKeywordsRequest)
 	return resp, nil
 }
 
-// checkRequest returns why req cannot be answered, in words a caller can act
-// on, or nil.
+// requestError says why a request cannot be answered: in words a caller
+// can act on (Error), and as the details a program reads from the status
+// (see requestStatus).
+type requestError struct {
+	field  string            // the request field at fault, as in the proto
+	reason string            // google.rpc.ErrorInfo reason, UPPER_SNAKE_CASE
+	meta   map[string]string // google.rpc.ErrorInfo metadata
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+// requestStatus returns err, a *requestError, as an InvalidArgument status
+// with a google.rpc.BadRequest violation of its field and a
+// google.rpc.ErrorInfo. On a stream, n is the request's position (from 1)
+// and id its id, quoted and clipped; they prefix the message and n goes in
+// the metadata as requestNumber. n is 0 for a unary call. Any other error becomes a bare
+// InvalidArgument status with its text.
+func requestStatus(err error, n int, id string) error {
+	var re *requestError
+	if !errors.As(err, &re) {
+		return status.Error(codes.InvalidArgument, err.Error())
+	}
+	e := rpcerr.Error{
+		Code: codes.InvalidArgument, Message: re.msg, Reason: re.reason,
+		Metadata: re.meta, Fields: []string{re.field},
+	}
+	if n > 0 {
+		e.Message = fmt.Sprintf("request %d (id %s): %s", n, id, re.msg)
+		e.Description = re.msg
+		e.Metadata = maps.Clone(re.meta)
+		if e.Metadata == nil {
+			e.Metadata = map[string]string{}
+		}
+		e.Metadata["requestNumber"] = strconv.Itoa(n)
+	}
+	return e.Err()
+}
+
+// checkRequest returns why req cannot be answered, a *requestError, or nil.
 func checkRequest(req *keywordsv1.GetKeywordsRequest) error {
 	if err := checkText(req.GetText()); err != nil {
 		return err
 	}
 	if n := req.GetMaxResults(); n < 0 || n > MaxResultsLimit {
-		return fmt.Errorf("max_results is %d; use 1 to %d, or 0 for the server's default", n, MaxResultsLimit)
+		return &requestError{
+			field: "max_results", reason: "MAX_RESULTS_OUT_OF_RANGE",
+			meta: rpcerr.Meta("value", n, "min", 0, "max", MaxResultsLimit),
+			msg:  fmt.Sprintf("max_results is %d; use 1 to %d, or 0 for the server's default", n, MaxResultsLimit),
+		}
 	}
 	return checkLanguage(req.GetLanguage())
 }
 
+// checkText returns why text cannot be answered, a *requestError, or nil.
 func checkText(text string) error {
 	if len(text) > MaxTextBytes {
-		return fmt.Errorf("text is %d bytes; the limit is %d bytes (keywords.MaxTextBytes): split it and send the parts separately", len(text), MaxTextBytes)
+		return &requestError{
+			field: "text", reason: "TEXT_TOO_LONG",
+			meta: rpcerr.Meta("lengthBytes", len(text), "limitBytes", MaxTextBytes),
+			msg:  fmt.Sprintf("text is %d bytes; the limit is %d bytes (keywords.MaxTextBytes): split it and send the parts separately", len(text), MaxTextBytes),
+		}
 	}
 	if !utf8.ValidString(text) {
-		return fmt.Errorf("text is not valid UTF-8 (first invalid byte at offset %d)", invalidUTF8Offset(text))
+		at := invalidUTF8Offset(text)
+		return &requestError{
+			field: "text", reason: "TEXT_INVALID_UTF8",
+			meta: rpcerr.Meta("offsetBytes", at),
+			msg:  fmt.Sprintf("text is not valid UTF-8 (first invalid byte at offset %d)", at),
+		}
 	}
 	return nil
 }
 
+// checkLanguage returns why lang cannot be used, a *requestError, or nil.
 func checkLanguage(lang string) error {
 	if lang == "" {
 		return nil
 	}
 	supported := Languages()
 	if !slices.Contains(supported, strings.ToLower(lang)) {
-		return fmt.Errorf("language %s is not supported; use one of %s (ISO 639-1 codes) or leave it empty to detect it", quoteClipped(lang), strings.Join(supported, ", "))
+		return &requestError{
+			field: "language", reason: "LANGUAGE_UNSUPPORTED",
+			meta: rpcerr.Meta("supportedLanguages", strings.Join(supported, ",")),
+			msg:  fmt.Sprintf("language %s is not supported; use one of %s (ISO 639-1 codes) or leave it empty to detect it", quoteClipped(lang), strings.Join(supported, ", ")),
+		}
 	}
 	return nil
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/seed717b8fd8/grpcexamples/bufconntest"
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 	"github.com/seed717b8fd8/grpcexamples/internal/tutorialpb/nltk_service"
 	"github.com/seed717b8fd8/grpcexamples/keywords"
 	keywordsv1 "github.com/seed717b8fd8/grpcexamples/pb/keywords/v1"
@@ -738,5 +741,100 @@ func TestGetKeywordsIndependentOfHistory(t *testing.T) {
 	}
 	if !slices.Equal(first.Keyphrases, again.Keyphrases) {
 		t.Errorf("same request, different answers:\nfirst %+v\nlater %+v", first.Keyphrases, again.Keyphrases)
+	}
+}
+
+// requestDetails is what a program reads from a refused request: a
+// BadRequest violation of field, and an ErrorInfo of the same reason.
+func requestDetails(field, reason, description string, meta map[string]string) rpcerr.Summary {
+	return rpcerr.Summary{
+		Code: codes.InvalidArgument, Reason: reason, Domain: "grpcexamples", Metadata: meta,
+		Fields: []string{field}, FieldReasons: []string{reason}, Descriptions: []string{description},
+	}
+}
+
+var languagesMeta = map[string]string{"supportedLanguages": strings.Join(keywords.Languages(), ",")}
+
+// Every kind of refusal carries its details over the wire: on GetKeywords
+// (v1 and tutorial names), and on StreamKeywords with the request's
+// position added.
+func TestErrorDetails(t *testing.T) {
+	tooLong := fmt.Sprintf("text is %d bytes; the limit is %d bytes (keywords.MaxTextBytes): split it and send the parts separately",
+		keywords.MaxTextBytes+1, keywords.MaxTextBytes)
+	unsupported := fmt.Sprintf("language \"xx\" is not supported; use one of %s (ISO 639-1 codes) or leave it empty to detect it",
+		strings.Join(keywords.Languages(), ", "))
+	tests := []struct {
+		name     string
+		req      keywords.Request
+		tutorial bool // the tutorial contract carries this field
+		want     rpcerr.Summary
+	}{
+		{"text too long", keywords.Request{Text: strings.Repeat("a", keywords.MaxTextBytes+1)}, true,
+			requestDetails("text", "TEXT_TOO_LONG", tooLong, map[string]string{
+				"lengthBytes": fmt.Sprint(keywords.MaxTextBytes + 1), "limitBytes": fmt.Sprint(keywords.MaxTextBytes)})},
+		{"max_results negative", keywords.Request{Text: paragraph, MaxResults: -1}, false,
+			requestDetails("max_results", "MAX_RESULTS_OUT_OF_RANGE", "max_results is -1; use 1 to 100, or 0 for the server's default",
+				map[string]string{"value": "-1", "min": "0", "max": "100"})},
+		{"max_results beyond int32", keywords.Request{Text: paragraph, MaxResults: 1 << 40}, false,
+			requestDetails("max_results", "MAX_RESULTS_OUT_OF_RANGE", "max_results is 2147483647; use 1 to 100, or 0 for the server's default",
+				map[string]string{"value": "2147483647", "min": "0", "max": "100"})},
+		{"language", keywords.Request{Text: paragraph, Language: "xx"}, false,
+			requestDetails("language", "LANGUAGE_UNSUPPORTED", unsupported, languagesMeta)},
+	}
+	srv := start(t, nil, keywords.WithTutorialNames())
+	v1 := keywords.NewClient(srv.Conn)
+	tutorial := keywords.NewClient(srv.Conn, keywords.WithTutorialServer())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v1.GetKeywords(t.Context(), tt.req)
+			if got := rpcerr.Summarize(err); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("GetKeywords: details\n got %+v\nwant %+v", got, tt.want)
+			}
+			if tt.tutorial {
+				_, err := tutorial.GetKeywords(t.Context(), tt.req)
+				if got := rpcerr.Summarize(err); !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("tutorial GetKeywords: details\n got %+v\nwant %+v", got, tt.want)
+				}
+			}
+
+			// On a stream, the second request is the refused one.
+			st, err := v1.Stream(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			bad := tt.req
+			bad.ID = "bad"
+			if err := st.Send(keywords.Request{ID: "good", Text: "one text"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Send(bad); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Receive(); err != nil {
+				t.Fatal(err)
+			}
+			_, err = st.Receive()
+			want := tt.want
+			want.Metadata = maps.Clone(tt.want.Metadata)
+			want.Metadata["requestNumber"] = "2"
+			if got := rpcerr.Summarize(err); !reflect.DeepEqual(got, want) {
+				t.Errorf("StreamKeywords: details\n got %+v\nwant %+v", got, want)
+			}
+			if msg, desc := status.Convert(err).Message(), tt.want.Descriptions[0]; msg != `request 2 (id "bad"): `+desc {
+				t.Errorf("StreamKeywords: message %q; want the request's position and id before %q", msg, desc)
+			}
+		})
+	}
+}
+
+// Invalid UTF-8 reaches the service only in a direct call (over gRPC the
+// codec refuses it first); the error has its details there too.
+func TestServerInvalidUTF8Details(t *testing.T) {
+	_, err := keywords.NewServer().GetKeywords(t.Context(), &keywordsv1.GetKeywordsRequest{Text: "ok \xff"})
+	want := requestDetails("text", "TEXT_INVALID_UTF8", "text is not valid UTF-8 (first invalid byte at offset 3)",
+		map[string]string{"offsetBytes": "3"})
+	if got := rpcerr.Summarize(err); !reflect.DeepEqual(got, want) {
+		t.Errorf("GetKeywords(invalid UTF-8): details\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -302,6 +302,14 @@ func TestAbuse(t *testing.T) {
 		{"status message one byte over", streaming.Controls{StatusCode: codes.Aborted, StatusMessage: strings.Repeat("é", 512) + "x"},
 			[]string{"status_message is 1025 bytes", "at most 1024"}},
 		{"too many echo keys", streaming.Controls{EchoMetadata: make([]string, streaming.MaxEchoKeys+1)}, []string{"echo_metadata has 65 keys", "at most 64"}},
+		{"fail_first_attempts negative", streaming.Controls{FailFirstAttempts: -1, StatusCode: codes.Unavailable},
+			[]string{"fail_first_attempts = -1", "0 to 10"}},
+		{"fail_first_attempts over max", streaming.Controls{FailFirstAttempts: streaming.MaxFailFirstAttempts + 1, StatusCode: codes.Unavailable},
+			[]string{"fail_first_attempts = 11", "0 to 10"}},
+		{"fail_first_attempts without a status code", streaming.Controls{FailFirstAttempts: 1},
+			[]string{"fail_first_attempts = 1 needs a status_code", "14 (UNAVAILABLE)"}},
+		{"fail_first_attempts with status_after", streaming.Controls{FailFirstAttempts: 1, StatusCode: codes.Unavailable, StatusAfter: 1},
+			[]string{"status_after = 1 cannot be used with fail_first_attempts = 1"}},
 	} {
 		for kind, c := range eachKind(bad.ctl) {
 			cases = append(cases, abuse{name: kind + "/" + bad.name, call: c, code: codes.InvalidArgument, want: bad.want})
@@ -322,6 +330,15 @@ func TestAbuse(t *testing.T) {
 		},
 	)
 
+	// A retry-attempt header that is not a count, sent by hand.
+	for kind, c := range eachKind(streaming.Controls{FailFirstAttempts: 1, StatusCode: codes.Unavailable}) {
+		cases = append(cases, abuse{
+			name: kind + "/grpc-previous-rpc-attempts not a count",
+			call: withMD(c, "grpc-previous-rpc-attempts", "one"),
+			code: codes.InvalidArgument, want: []string{`grpc-previous-rpc-attempts request header`, `"one"`},
+		})
+	}
+
 	// Echoed metadata too large: measured as HTTP/2 measures headers.
 	echo := streaming.Controls{EchoMetadata: []string{"x-big", "x-big-bin", "x-many"}}
 	for kind, c := range eachKind(echo) {
@@ -340,6 +357,15 @@ func TestAbuse(t *testing.T) {
 				want: []string{"echoed metadata", "at most 4096", "MaxEchoMetadataSize"},
 			})
 		}
+		// A key is bounded only by the host's header-list limit: the
+		// message quotes 64 bytes of it.
+		long := "x-" + strings.Repeat("k", 5000)
+		cases = append(cases, abuse{
+			name: kind + "/echoed metadata of a 5002-byte key",
+			call: withMD(eachKind(streaming.Controls{EchoMetadata: []string{long}})[kind], long, "v"),
+			code: codes.InvalidArgument,
+			want: []string{`by key "x-kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"... (5002 bytes)`, "at most 4096"},
+		})
 	}
 
 	// Totals over the server's ceilings, refused before anything is sent.
@@ -485,6 +511,7 @@ func TestAbuse(t *testing.T) {
 			if n > tt.responses {
 				t.Errorf("%d responses before the status, want at most %d", n, tt.responses)
 			}
+			checkDetails(t, err)
 		})
 	}
 }

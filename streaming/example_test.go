@@ -174,6 +174,36 @@ func ExampleControls_deadline() {
 	// DeadlineExceeded
 }
 
+// A client whose service config retries UNAVAILABLE sees a call that fails
+// its first two attempts succeed on the third: the server fails each
+// attempt numbered below FailFirstAttempts in the grpc-previous-rpc-attempts
+// header. A code the policy does not list is not retried.
+func ExampleControls_failFirstAttempts() {
+	srv := newExampleServer()
+	defer srv.Close()
+	conn, err := srv.Dial(grpc.WithDefaultServiceConfig(`{"methodConfig": [{
+		"name": [{"service": "grpcexamples.streaming.v1.StreamingService"}],
+		"retryPolicy": {"maxAttempts": 3, "initialBackoff": "0.01s", "maxBackoff": "0.1s",
+			"backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}}]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := streaming.NewClient(conn)
+
+	resp, err := client.Unary(context.Background(), "third time lucky", streaming.Controls{
+		FailFirstAttempts: 2, StatusCode: codes.Unavailable,
+	})
+	fmt.Println(resp.Message, err)
+
+	_, err = client.Unary(context.Background(), "no retry", streaming.Controls{
+		FailFirstAttempts: 1, StatusCode: codes.Internal, StatusMessage: "not retryable",
+	})
+	fmt.Println(status.Code(err), status.Convert(err).Message())
+	// Output:
+	// third time lucky <nil>
+	// Internal not retryable
+}
+
 // Mount the service with the tutorials' wire names as well, for the Python
 // unary and bidirectional tutorials' clients.
 func ExampleRegister() {

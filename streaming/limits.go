@@ -6,6 +6,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 )
 
 // Per-server ceilings: the defaults of the options of [NewServer]. A remote
@@ -77,7 +79,8 @@ func (s *Server) begin(ctx context.Context) (_ context.Context, end func(), _ er
 	select {
 	case s.calls <- struct{}{}:
 	default:
-		return nil, nil, status.Errorf(codes.ResourceExhausted,
+		return nil, nil, rpcerr.New(codes.ResourceExhausted, "CONCURRENT_CALLS_LIMIT",
+			rpcerr.Meta("limit", cap(s.calls)),
 			"%d calls already in progress, this server's limit (raise it with streaming.WithMaxConcurrentCalls); retry later",
 			cap(s.calls))
 	}

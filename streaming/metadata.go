@@ -3,14 +3,15 @@ package streaming
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 	streamingv1 "github.com/seed717b8fd8/grpcexamples/pb/streaming/v1"
 )
 
@@ -57,13 +58,28 @@ func echoMetadata(ctx context.Context, keys []string) (metadata.MD, error) {
 			size += len(k) + wireLen(k, s) + 32
 		}
 		if size > MaxEchoMetadataSize {
-			return nil, status.Errorf(codes.InvalidArgument,
-				"echoed metadata measures %d bytes or more by key %q (len(key) + len(value) + 32 per value, binary values base64-encoded): at most %d allowed (streaming.MaxEchoMetadataSize)",
-				size, k, MaxEchoMetadataSize)
+			return nil, rpcerr.InvalidArgument("controls.echo_metadata", "ECHO_METADATA_TOO_LARGE",
+				rpcerr.Meta("sizeBytes", size, "limitBytes", MaxEchoMetadataSize),
+				"echoed metadata measures %d bytes or more by key %s (len(key) + len(value) + 32 per value, binary values base64-encoded): at most %d allowed (streaming.MaxEchoMetadataSize)",
+				size, quoteKey(k), MaxEchoMetadataSize)
 		}
 		out[k] = slices.Clone(v)
 	}
 	return out, nil
+}
+
+// maxQuotedKey is how much of a metadata key a status message quotes. A
+// key is bounded only by the host's header-list limit (16 MiB by default
+// in grpc-go), and the message travels back in a trailer.
+const maxQuotedKey = 64
+
+// quoteKey quotes k as %q does, cut to maxQuotedKey bytes with its full
+// length noted when longer.
+func quoteKey(k string) string {
+	if len(k) <= maxQuotedKey {
+		return strconv.Quote(k)
+	}
+	return fmt.Sprintf("%q... (%d bytes)", k[:maxQuotedKey], len(k))
 }
 
 // wireLen is the length of the value v of key k as gRPC sends it: binary
@@ -101,4 +117,28 @@ func sendUnaryEcho(ctx context.Context, c *streamingv1.Controls) error {
 		return streamErr(ctx, err)
 	}
 	return grpc.SetTrailer(ctx, md)
+}
+
+// failAttempt ends an attempt that fails (see failedAttempt) with its
+// status failed, after setting the metadata c asks to echo in the trailer
+// only: a header would commit the call, and the client would not retry it.
+func failAttempt(ctx context.Context, c *streamingv1.Controls, failed error, setTrailer func(metadata.MD) error) error {
+	md, err := echoMetadata(ctx, c.GetEchoMetadata())
+	if err != nil {
+		return err
+	}
+	if len(md) > 0 {
+		if err := setTrailer(md); err != nil {
+			return streamErr(ctx, err)
+		}
+	}
+	return failed
+}
+
+// setTrailer adapts a stream's SetTrailer to failAttempt.
+func setTrailer(stream grpc.ServerStream) func(metadata.MD) error {
+	return func(md metadata.MD) error {
+		stream.SetTrailer(md)
+		return nil
+	}
 }

@@ -10,8 +10,9 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/metadata"
 
+	"github.com/seed717b8fd8/grpcexamples/internal/rpcerr"
 	streamingv1 "github.com/seed717b8fd8/grpcexamples/pb/streaming/v1"
 )
 
@@ -33,7 +34,9 @@ import (
 //   - stops at once, even in the middle of a pause, when the call is
 //     cancelled or its deadline passes, with codes.Canceled or
 //     codes.DeadlineExceeded;
-//   - ends with the status the controls ask for, when they ask for one.
+//   - ends with the status the controls ask for, when they ask for one;
+//   - fails the first attempts of a call that the controls ask to fail
+//     (Controls.FailFirstAttempts), at once and before sending anything.
 //
 // # Ceilings
 //
@@ -113,7 +116,8 @@ func NewServer(opts ...Option) *Server {
 		o(s)
 	}
 	s.calls = make(chan struct{}, s.maxConcurrentCalls)
-	s.tooLong = status.Errorf(codes.DeadlineExceeded,
+	s.tooLong = rpcerr.New(codes.DeadlineExceeded, "CALL_DURATION_LIMIT",
+		rpcerr.Meta("limitMs", s.maxCallDuration.Milliseconds()),
 		"call reached this server's limit of %v per call (raise it with streaming.WithMaxCallDuration)", s.maxCallDuration)
 	return s
 }
@@ -141,9 +145,12 @@ func (s *Server) Unary(ctx context.Context, req *streamingv1.UnaryRequest) (*str
 		return nil, err
 	}
 	if endStatus(c) == nil {
-		if err := s.checkResponses(c, 1, len(req.GetMessage())); err != nil {
+		if err := s.checkResponses(c, 1, len(req.GetMessage()), ""); err != nil {
 			return nil, err
 		}
+	}
+	if failed := failedAttempt(ctx, c); failed != nil {
+		return nil, failAttempt(ctx, c, failed, func(md metadata.MD) error { return grpc.SetTrailer(ctx, md) })
 	}
 	ctx, done, err := s.begin(ctx)
 	if err != nil {
@@ -193,8 +200,15 @@ func (s *Server) ServerStream(req *streamingv1.ServerStreamRequest, stream grpc.
 	if err := s.checkPayload(c); err != nil {
 		return err
 	}
-	if err := s.checkResponses(c, int64(sentResponses(c)), len(req.GetMessage())); err != nil {
+	countField := "controls.message_count"
+	if endStatus(c) != nil {
+		countField = "controls.status_after"
+	}
+	if err := s.checkResponses(c, int64(sentResponses(c)), len(req.GetMessage()), countField); err != nil {
 		return err
+	}
+	if failed := failedAttempt(stream.Context(), c); failed != nil {
+		return failAttempt(stream.Context(), c, failed, setTrailer(stream))
 	}
 	ctx, done, err := s.begin(stream.Context())
 	if err != nil {
@@ -283,6 +297,9 @@ func (s *Server) clientStream(ctx context.Context, stream grpc.ClientStreamingSe
 			if err := s.checkStreamControls(c); err != nil {
 				return err
 			}
+			if failed := failedAttempt(ctx, c); failed != nil {
+				return failAttempt(ctx, c, failed, setTrailer(stream))
+			}
 			if err := sendEcho(stream, c); err != nil {
 				return err
 			}
@@ -291,7 +308,8 @@ func (s *Server) clientStream(ctx context.Context, stream grpc.ClientStreamingSe
 		count++
 		bytes += int64(len(req.GetMessage()) + len(req.GetPayload()))
 		if bytes > s.maxClientStreamBytes {
-			return status.Errorf(codes.ResourceExhausted,
+			return rpcerr.New(codes.ResourceExhausted, "CLIENT_STREAM_BYTES_LIMIT",
+				rpcerr.Meta("sentBytes", bytes, "requests", count, "limitBytes", s.maxClientStreamBytes),
 				"client stream sent %d bytes in %d requests: at most %d allowed (raise it with streaming.WithMaxClientStreamBytes)",
 				bytes, count, s.maxClientStreamBytes)
 		}
@@ -300,7 +318,8 @@ func (s *Server) clientStream(ctx context.Context, stream grpc.ClientStreamingSe
 			sep = 1
 		}
 		if size := int64(message.Len() + sep + len(req.GetMessage())); size > maxSummary {
-			return status.Errorf(codes.ResourceExhausted,
+			return rpcerr.New(codes.ResourceExhausted, "SUMMARY_MESSAGE_TOO_LARGE",
+				rpcerr.Meta("sizeBytes", size, "requests", count, "limitBytes", maxSummary),
 				"summary message would be %d bytes after %d requests: at most %d allowed (%s)", size, count, maxSummary, summaryLimit)
 		}
 		if sep == 1 {
@@ -374,6 +393,9 @@ func (s *Server) bidiStream(ctx context.Context, stream grpc.BidiStreamingServer
 			if err := s.checkStreamControls(c); err != nil {
 				return err
 			}
+			if failed := failedAttempt(ctx, c); failed != nil {
+				return failAttempt(ctx, c, failed, setTrailer(stream))
+			}
 			if err := sendEcho(stream, c); err != nil {
 				return err
 			}
@@ -384,7 +406,8 @@ func (s *Server) bidiStream(ctx context.Context, stream grpc.BidiStreamingServer
 		}
 		size := int64(len(req.GetMessage()) + len(p))
 		if bytes+size > s.maxResponseBytes {
-			return status.Errorf(codes.ResourceExhausted,
+			return rpcerr.New(codes.ResourceExhausted, "RESPONSE_BYTES_LIMIT",
+				rpcerr.Meta("response", sent+1, "totalBytes", bytes+size, "limitBytes", s.maxResponseBytes),
 				"response %d would bring the bytes sent to %d: over this server's limit of %d response bytes per call (raise it with streaming.WithMaxResponseBytes)",
 				sent+1, bytes+size, s.maxResponseBytes)
 		}

@@ -11,6 +11,10 @@
 #  - every unary method answers as the contract says, one failure answers
 #    with its status code, and request metadata is echoed in the response
 #    header and trailer (grpcurl -v);
+#  - a failure of each service shows its AIP-193 details (grpcurl
+#    -format-error prints the google.rpc.Status with its google.rpc.ErrorInfo
+#    and google.rpc.BadRequest, resolved by reflection), and the status a
+#    streaming control asks for shows none;
 #  - reflection names each v1 file by its path in the proto root
 #    (grpcexamples/<service>/v1/<service>.proto);
 #  - with the .proto files instead of reflection, a v1 method answers
@@ -125,6 +129,43 @@ check "Multiply" calls $C/Multiply '{"a": -4, "b": 5}' '{"result": -20}'
 check "Divide" calls $C/Divide '{"a": 17, "b": 5}' '{"quotient": 3, "remainder": 2}'
 check "Divide by zero -> InvalidArgument (exit 67)" fails_with $C/Divide '{"a": 1, "b": 0}' InvalidArgument 67
 check "Add overflow -> OutOfRange (exit 75)" fails_with $C/Add '{"a": 2147483647, "b": 1}' OutOfRange 75
+
+# --- error details ------------------------------------------------------------
+details() { # METHOD JSON PART...: -format-error prints the status, compacted, with each PART
+  local out part
+  out=$("${G[@]}" -format-error -d "$2" "$ADDR" "$1" 2>&1 | compact) || true
+  for part in "${@:3}"; do
+    printf '%s' "$out" | grep -qF -- "$part" || {
+      log "$1: details $out lack $part"
+      return 1
+    }
+  done
+}
+no_details() { # METHOD JSON: the status has no details
+  local out
+  out=$("${G[@]}" -format-error -d "$2" "$ADDR" "$1" 2>&1 | compact) || true
+  printf '%s' "$out" | grep -q '"code":' && ! printf '%s' "$out" | grep -q '"details"' || {
+    log "$1: $out"
+    return 1
+  }
+}
+DOMAIN='"domain":"grpcexamples"'
+check "Divide by zero shows ErrorInfo and BadRequest" details $C/Divide '{"a": 1, "b": 0}' \
+  '"@type":"type.googleapis.com/google.rpc.ErrorInfo"' "$DOMAIN" '"reason":"DIVISION_BY_ZERO"' \
+  '"@type":"type.googleapis.com/google.rpc.BadRequest"' '"field":"b"'
+check "Add overflow shows ErrorInfo with the exact result" details $C/Add '{"a": 2147483647, "b": 1}' \
+  '"code":11' "$DOMAIN" '"reason":"INT32_OVERFLOW"' '"exactResult":"2147483648"' '"operation":"add"'
+check "SayHello 300-byte name shows NAME_TOO_LONG for field name" \
+  details grpcexamples.greeter.v1.Greeter/SayHello "{\"name\": \"$(printf 'x%.0s' $(seq 300))\"}" \
+  "$DOMAIN" '"reason":"NAME_TOO_LONG"' '"field":"name"' '"limitBytes":"256"' '"lengthBytes":"300"'
+check "GetKeywords language xx shows LANGUAGE_UNSUPPORTED for field language" \
+  details grpcexamples.keywords.v1.KeywordService/GetKeywords '{"text": "x", "language": "xx"}' \
+  "$DOMAIN" '"reason":"LANGUAGE_UNSUPPORTED"' '"field":"language"' '"supportedLanguages":"'
+check "StreamingService/Unary payload_size over 1 MiB shows CONTROL_OUT_OF_RANGE" \
+  details grpcexamples.streaming.v1.StreamingService/Unary '{"controls": {"payload_size": 2000000}}' \
+  "$DOMAIN" '"reason":"CONTROL_OUT_OF_RANGE"' '"field":"controls.payload_size"' '"max":"1048576"'
+check "StreamingService/Unary status asked for shows no details" \
+  no_details grpcexamples.streaming.v1.StreamingService/Unary '{"controls": {"status_code": 5, "status_message": "gone"}}'
 GR=grpcexamples.greeter.v1.Greeter
 check "SayHello" calls $GR/SayHello '{"name": "grpcurl"}' '{"message": "Hello, grpcurl!"}'
 check "SayHelloAgain" calls $GR/SayHelloAgain '{"name": "grpcurl"}' '{"message": "Hello again, grpcurl!"}'

@@ -7,6 +7,14 @@
 // The grpc.io quick start's helloworld.Greeter (served with -tutorial-names)
 // is called too, as a Node user of that tutorial would.
 //
+// The services' errors carry AIP-193 details (google.rpc.ErrorInfo, and
+// google.rpc.BadRequest on INVALID_ARGUMENT) in the grpc-status-details-bin
+// trailer, which grpc-js hands over undecoded: the checks decode it with
+// protobufjs (the parser under @grpc/proto-loader) from
+// interop/python/rpc_status.proto. A channel whose service config has a
+// retry policy calls the streaming service's fail_first_attempts control, so
+// grpc-js retries against our server.
+//
 //   node v1_clients.js HOST:PORT
 'use strict';
 
@@ -14,6 +22,11 @@ const path = require('path');
 const util = require('util');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
+
+// protobufjs as @grpc/proto-loader resolves it, hoisted or not.
+const protobuf = require(require.resolve('protobufjs', {
+  paths: [path.dirname(require.resolve('@grpc/proto-loader'))],
+}));
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOAD_OPTIONS = {
@@ -65,6 +78,48 @@ function expectCode(label, result, want, wantDetails) {
   return record(label, ok,
     `got ${CODE_NAME[result.status.code]} ${util.inspect(result.status.details)}, ` +
     `want ${CODE_NAME[want]} ${wantDetails === undefined ? '' : util.inspect(wantDetails)}`);
+}
+
+// ---- error details ------------------------------------------------------
+
+const RPC = new protobuf.Root().loadSync(path.join(ROOT, 'interop', 'python', 'rpc_status.proto'), { keepCase: true });
+const RpcStatus = RPC.lookupType('google.rpc.Status');
+const ErrorInfo = RPC.lookupType('google.rpc.ErrorInfo');
+const BadRequest = RPC.lookupType('google.rpc.BadRequest');
+const TYPE_URL = 'type.googleapis.com/';
+
+// statusDetails decodes the grpc-status-details-bin trailer of a call's
+// result: { status, info, bad } (info and bad null when absent), or null
+// when the trailer has none.
+function statusDetails(result) {
+  const raw = result.trailer ? result.trailer.get('grpc-status-details-bin') : [];
+  if (raw.length === 0) return null;
+  const status = RpcStatus.decode(Buffer.from(raw[0]));
+  let info = null;
+  let bad = null;
+  for (const d of status.details) {
+    if (d.type_url === `${TYPE_URL}google.rpc.ErrorInfo`) info = ErrorInfo.decode(d.value);
+    if (d.type_url === `${TYPE_URL}google.rpc.BadRequest`) bad = BadRequest.decode(d.value);
+  }
+  return { status, info, bad };
+}
+
+// expectDetails checks that result's details hold an ErrorInfo of reason in
+// domain grpcexamples, with the given metadata entries, and a BadRequest
+// violation of each of fields (none when empty), each with the same reason
+// and a description.
+function expectDetails(label, result, reason, { fields = [], metadata: meta = {} } = {}) {
+  const d = statusDetails(result);
+  if (!truthy(`${label} has grpc-status-details-bin`, d, d)) return;
+  equal(`${label} details repeat the code and message`, [d.status.code, d.status.message],
+    [result.status.code, result.status.details]);
+  equal(`${label} ErrorInfo reason and domain`, d.info && [d.info.reason, d.info.domain], [reason, 'grpcexamples']);
+  const got = {};
+  for (const k of Object.keys(meta)) got[k] = d.info && d.info.metadata[k];
+  equal(`${label} ErrorInfo metadata`, got, meta);
+  equal(`${label} BadRequest field violations`,
+    d.bad ? d.bad.field_violations.map((v) => [v.field, v.reason, v.description !== '']) : [],
+    fields.map((f) => [f, reason, true]));
 }
 
 // ---- call helpers: each resolves when the call's status arrives --------
@@ -160,7 +215,11 @@ async function calculator(target) {
   const c = new pkg.Calculator(target, grpc.credentials.createInsecure());
   let r = await unary(c, 'Add', { a: INT32_MAX - 7, b: 7 });
   equal('Add (max-7)+7', r.response && r.response.result, INT32_MAX);
-  expectCode('Add overflow -> OUT_OF_RANGE', await unary(c, 'Add', { a: INT32_MAX, b: 1 }), S.OUT_OF_RANGE);
+  r = await unary(c, 'Add', { a: INT32_MAX, b: 1 });
+  expectCode('Add overflow -> OUT_OF_RANGE', r, S.OUT_OF_RANGE);
+  expectDetails('Add overflow', r, 'INT32_OVERFLOW', {
+    metadata: { operation: 'add', a: String(INT32_MAX), b: '1', exactResult: String(INT32_MAX + 1) },
+  });
   r = await unary(c, 'Subtract', { a: -5, b: 7 });
   equal('Subtract -5-7', r.response && r.response.result, -12);
   expectCode('Subtract underflow -> OUT_OF_RANGE', await unary(c, 'Subtract', { a: INT32_MIN, b: 1 }), S.OUT_OF_RANGE);
@@ -169,7 +228,9 @@ async function calculator(target) {
   expectCode('Multiply overflow -> OUT_OF_RANGE', await unary(c, 'Multiply', { a: 65536, b: 65536 }), S.OUT_OF_RANGE);
   r = await unary(c, 'Divide', { a: -7, b: 2 });
   equal('Divide -7/2', r.response && [r.response.quotient, r.response.remainder], [-3, -1]);
-  expectCode('Divide by zero -> INVALID_ARGUMENT', await unary(c, 'Divide', { a: 7, b: 0 }), S.INVALID_ARGUMENT);
+  r = await unary(c, 'Divide', { a: 7, b: 0 });
+  expectCode('Divide by zero -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('Divide by zero', r, 'DIVISION_BY_ZERO', { fields: ['b'], metadata: { operation: 'divide', a: '7' } });
   c.close();
 }
 
@@ -180,9 +241,17 @@ async function greeter(target) {
   equal('SayHello', r.response && r.response.message, 'Hello, Ada!');
   r = await unary(c, 'SayHelloAgain', { name: 'Zoë 世界' });
   equal('SayHelloAgain (UTF-8 name)', r.response && r.response.message, 'Hello again, Zoë 世界!');
-  expectCode('SayHello empty name -> INVALID_ARGUMENT', await unary(c, 'SayHello', { name: '' }), S.INVALID_ARGUMENT);
-  expectCode('SayHelloAgain 257-byte name -> INVALID_ARGUMENT',
-    await unary(c, 'SayHelloAgain', { name: 'x'.repeat(257) }), S.INVALID_ARGUMENT);
+  r = await unary(c, 'SayHello', { name: '' });
+  expectCode('SayHello empty name -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('SayHello empty name', r, 'NAME_EMPTY', { fields: ['name'], metadata: { limitBytes: '256' } });
+  r = await unary(c, 'SayHelloAgain', { name: 'x'.repeat(257) });
+  expectCode('SayHelloAgain 257-byte name -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('SayHelloAgain 257-byte name', r, 'NAME_TOO_LONG',
+    { fields: ['name'], metadata: { lengthBytes: '257', limitBytes: '256' } });
+  r = await unary(c, 'SayHello', { name: 'Ada\u0000' });
+  expectCode('SayHello name with NUL -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('SayHello name with NUL', r, 'NAME_REFUSED_CHARACTER',
+    { fields: ['name'], metadata: { codePoint: 'U+0000', offsetBytes: '3', category: 'Cc' } });
   c.close();
 }
 
@@ -216,12 +285,16 @@ function checkKeywords(label, resp, wantId, max) {
 async function keywords(target) {
   const pkg = load('grpcexamples/keywords/v1/keywords.proto').grpcexamples.keywords.v1;
   const c = new pkg.KeywordService(target, grpc.credentials.createInsecure());
-  const r = await unary(c, 'GetKeywords', { text: TEXTS[0], max_results: 4, language: 'en', id: 'n1' });
+  let r = await unary(c, 'GetKeywords', { text: TEXTS[0], max_results: 4, language: 'en', id: 'n1' });
   checkKeywords('GetKeywords', r.response, 'n1', 4);
-  expectCode('GetKeywords text over 1 MiB -> INVALID_ARGUMENT',
-    await unary(c, 'GetKeywords', { text: 'b'.repeat((1 << 20) + 1) }), S.INVALID_ARGUMENT);
-  expectCode('GetKeywords max_results 101 -> INVALID_ARGUMENT',
-    await unary(c, 'GetKeywords', { text: TEXTS[1], max_results: 101 }), S.INVALID_ARGUMENT);
+  r = await unary(c, 'GetKeywords', { text: 'b'.repeat((1 << 20) + 1) });
+  expectCode('GetKeywords text over 1 MiB -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('GetKeywords text over 1 MiB', r, 'TEXT_TOO_LONG',
+    { fields: ['text'], metadata: { lengthBytes: String((1 << 20) + 1), limitBytes: String(1 << 20) } });
+  r = await unary(c, 'GetKeywords', { text: TEXTS[1], max_results: 101 });
+  expectCode('GetKeywords max_results 101 -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('GetKeywords max_results 101', r, 'MAX_RESULTS_OUT_OF_RANGE',
+    { fields: ['max_results'], metadata: { value: '101', min: '0', max: '100' } });
 
   const reqs = TEXTS.map((text, i) => ({ text, max_results: 5, id: `s${i}` }));
   const s = await bidi(c, 'StreamKeywords', reqs);
@@ -230,6 +303,8 @@ async function keywords(target) {
   s.responses.forEach((m) => checkKeywords(`StreamKeywords[${m.id}]`, m, m.id, 5));
   const bad = await bidi(c, 'StreamKeywords', [{ text: TEXTS[0], id: 'ok' }, { text: 'x', max_results: 101, id: 'bad' }]);
   expectCode('StreamKeywords max_results 101 -> INVALID_ARGUMENT', bad, S.INVALID_ARGUMENT);
+  expectDetails('StreamKeywords max_results 101', bad, 'MAX_RESULTS_OUT_OF_RANGE',
+    { fields: ['max_results'], metadata: { value: '101', requestNumber: '2' } });
   c.close();
 }
 
@@ -261,11 +336,13 @@ async function streaming(target) {
     r.response && [r.response.message, r.response.received, r.response.payload.length], ['ping', true, 100]);
   checkEcho('Unary header', r.header);
   checkEcho('Unary trailer', r.trailer);
-  expectCode('Unary status_code UNAVAILABLE with message',
-    await unary(c, 'Unary', { controls: { status_code: S.UNAVAILABLE, status_message: 'try later' } }),
-    S.UNAVAILABLE, 'try later');
-  expectCode('Unary message_count -1 -> INVALID_ARGUMENT',
-    await unary(c, 'Unary', { controls: { message_count: -1 } }), S.INVALID_ARGUMENT);
+  r = await unary(c, 'Unary', { controls: { status_code: S.UNAVAILABLE, status_message: 'try later' } });
+  expectCode('Unary status_code UNAVAILABLE with message', r, S.UNAVAILABLE, 'try later');
+  equal('Unary status_code UNAVAILABLE has no details', statusDetails(r), null);
+  r = await unary(c, 'Unary', { controls: { message_count: -1 } });
+  expectCode('Unary message_count -1 -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('Unary message_count -1', r, 'CONTROL_OUT_OF_RANGE',
+    { fields: ['controls.message_count'], metadata: { value: '-1', min: '0', max: '10000' } });
 
   // Server streaming.
   r = await serverStream(c, 'ServerStream',
@@ -282,8 +359,10 @@ async function streaming(target) {
   equal('ServerStream sent 3 responses before the status', r.responses.map((m) => m.sequence), [1, 2, 3]);
   r = await serverStream(c, 'ServerStream', { controls: { message_count: 3, interval_ms: 1000 } }, BASE_MD, options(400));
   expectCode('ServerStream past its deadline -> DEADLINE_EXCEEDED', r, S.DEADLINE_EXCEEDED);
-  expectCode('ServerStream interval_ms 10001 -> INVALID_ARGUMENT',
-    await serverStream(c, 'ServerStream', { controls: { interval_ms: 10001 } }), S.INVALID_ARGUMENT);
+  r = await serverStream(c, 'ServerStream', { controls: { interval_ms: 10001 } });
+  expectCode('ServerStream interval_ms 10001 -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('ServerStream interval_ms 10001', r, 'CONTROL_OUT_OF_RANGE',
+    { fields: ['controls.interval_ms'], metadata: { value: '10001', max: '10000' } });
 
   // Client streaming.
   r = await clientStream(c, 'ClientStream', [
@@ -299,8 +378,10 @@ async function streaming(target) {
     { message: 'b' }, { message: 'c' },
   ]);
   expectCode('ClientStream FAILED_PRECONDITION after 1 request', r, S.FAILED_PRECONDITION, 'not now');
-  expectCode('ClientStream payload_size 2 MiB -> INVALID_ARGUMENT',
-    await clientStream(c, 'ClientStream', [{ controls: { payload_size: 2 << 20 } }]), S.INVALID_ARGUMENT);
+  r = await clientStream(c, 'ClientStream', [{ controls: { payload_size: 2 << 20 } }]);
+  expectCode('ClientStream payload_size 2 MiB -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('ClientStream payload_size 2 MiB', r, 'CONTROL_OUT_OF_RANGE',
+    { fields: ['controls.payload_size'], metadata: { value: String(2 << 20), max: String(1 << 20) } });
 
   // Bidirectional, in lockstep: each request goes out after the previous answer.
   const words = ['uno', 'dos', 'tres'];
@@ -318,8 +399,53 @@ async function streaming(target) {
   ]);
   expectCode('BidiStream CANCELLED after 2 responses', r, S.CANCELLED, 'bye');
   equal('BidiStream answered twice before the status', r.responses.map((m) => m.message), ['a', 'b']);
-  expectCode('BidiStream status_code -1 -> INVALID_ARGUMENT',
-    await bidi(c, 'BidiStream', [{ controls: { status_code: -1 } }], { lockstep: false }), S.INVALID_ARGUMENT);
+  r = await bidi(c, 'BidiStream', [{ controls: { status_code: -1 } }], { lockstep: false });
+  expectCode('BidiStream status_code -1 -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('BidiStream status_code -1', r, 'CONTROL_OUT_OF_RANGE',
+    { fields: ['controls.status_code'], metadata: { value: '-1', min: '0', max: '16' } });
+  r = await bidi(c, 'BidiStream', [{ controls: { fail_first_attempts: 1 } }], { lockstep: false });
+  expectCode('BidiStream fail_first_attempts without status_code -> INVALID_ARGUMENT', r, S.INVALID_ARGUMENT);
+  expectDetails('BidiStream fail_first_attempts without status_code', r, 'CONTROLS_CONFLICT',
+    { fields: ['controls.fail_first_attempts', 'controls.status_code'], metadata: { failFirstAttempts: '1' } });
+  c.close();
+}
+
+// A retry policy for the streaming service, as a gRPC service config:
+// grpc-js numbers each retry in the grpc-previous-rpc-attempts header, which
+// our server's fail_first_attempts control reads.
+const RETRY_CONFIG = JSON.stringify({
+  methodConfig: [{
+    name: [{ service: 'grpcexamples.streaming.v1.StreamingService' }],
+    retryPolicy: {
+      maxAttempts: 4,
+      initialBackoff: '0.01s',
+      maxBackoff: '0.1s',
+      backoffMultiplier: 2,
+      retryableStatusCodes: ['UNAVAILABLE'],
+    },
+  }],
+});
+
+async function retries(target) {
+  const pkg = load('grpcexamples/streaming/v1/streaming.proto').grpcexamples.streaming.v1;
+  const failTwice = { fail_first_attempts: 2, status_code: S.UNAVAILABLE, status_message: 'try again' };
+  const plain = new pkg.StreamingService(target, grpc.credentials.createInsecure());
+  expectCode('Unary failing its first 2 attempts, without a retry policy -> UNAVAILABLE',
+    await unary(plain, 'Unary', { message: 'r', controls: failTwice }), S.UNAVAILABLE, 'try again');
+  plain.close();
+
+  const c = new pkg.StreamingService(target, grpc.credentials.createInsecure(),
+    { 'grpc.service_config': RETRY_CONFIG, 'grpc.enable_retries': 1 });
+  let r = await unary(c, 'Unary', { message: 'third attempt', controls: failTwice });
+  equal('Unary failing its first 2 attempts, retried by the policy',
+    [r.status.code, r.response && r.response.message], [S.OK, 'third attempt']);
+  r = await serverStream(c, 'ServerStream',
+    { message: 's', controls: { message_count: 2, fail_first_attempts: 3, status_code: S.UNAVAILABLE } });
+  equal('ServerStream failing its first 3 attempts, retried by the policy',
+    [r.status.code, r.responses.map((m) => m.sequence)], [S.OK, [1, 2]]);
+  expectCode('Unary failing with a code the policy does not retry -> INTERNAL',
+    await unary(c, 'Unary', { controls: { fail_first_attempts: 1, status_code: S.INTERNAL, status_message: 'not retried' } }),
+    S.INTERNAL, 'not retried');
   c.close();
 }
 
@@ -329,7 +455,7 @@ async function main() {
     console.error('usage: node v1_clients.js HOST:PORT');
     process.exit(2);
   }
-  const groups = { calculator, greeter, helloworldTutorial, keywords, streaming };
+  const groups = { calculator, greeter, helloworldTutorial, keywords, streaming, retries };
   for (const [name, fn] of Object.entries(groups)) {
     console.log(`${name}:`);
     try {

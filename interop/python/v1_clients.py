@@ -6,11 +6,24 @@ echoed metadata is checked in both the response header and the trailer. Stubs
 come from pb/proto/grpcexamples/*/v1/*.proto, compiled by run.sh from the proto
 root pb/proto into gen/v1/ (on sys.path).
 
+The services' errors carry AIP-193 details (google.rpc.ErrorInfo, and
+google.rpc.BadRequest on INVALID_ARGUMENT) in the grpc-status-details-bin
+trailer: the checks decode them with rpc_status.proto (beside this file),
+which they compile with protoc at start. A channel with a retry policy in its
+service config calls the streaming service's fail_first_attempts control, so
+gRPC's C core retries against our server.
+
 Usage: /usr/bin/python3 v1_clients.py HOST:PORT
 """
 
+import atexit
+import json
+import os
 import queue
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import grpc
 
@@ -32,14 +45,80 @@ INT32_MIN = -(2**31)
 C = grpc.StatusCode
 
 
+def load_rpc_status():
+    """Compiles rpc_status.proto with protoc into a temporary directory and imports it."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = tempfile.mkdtemp(prefix="grpcexamples-rpc-status.")
+    atexit.register(shutil.rmtree, out, True)
+    subprocess.run(["protoc", "-I", here, "--python_out=" + out, "rpc_status.proto"], check=True)
+    sys.path.insert(0, out)
+    import rpc_status_pb2  # noqa: E402 - generated just above
+    return rpc_status_pb2
+
+
+rpc = load_rpc_status()
+TYPE_URL = "type.googleapis.com/"
+
+
+def status_details(err):
+    """Decodes the grpc-status-details-bin trailer of a failed call.
+
+    Returns (status, error_info, bad_request), the last two None when absent,
+    or None when the trailer has no details.
+    """
+    raw = [v for k, v in (err.trailing_metadata() or ()) if k == "grpc-status-details-bin"]
+    if not raw:
+        return None
+    st = rpc.Status.FromString(raw[0])
+    info = bad = None
+    for d in st.details:
+        if d.type_url == TYPE_URL + "google.rpc.ErrorInfo":
+            info = rpc.ErrorInfo.FromString(d.value)
+        elif d.type_url == TYPE_URL + "google.rpc.BadRequest":
+            bad = rpc.BadRequest.FromString(d.value)
+    return st, info, bad
+
+
+def check_details(t, label, err, reason, fields=(), metadata=None):
+    """Checks the details of err, a grpc.RpcError (None when t.code failed).
+
+    They must hold an ErrorInfo of reason in domain grpcexamples, with the
+    given metadata entries, and a BadRequest violation of each field (none
+    when fields is empty), each with the same reason and a description.
+    """
+    if err is None:
+        return
+    got = status_details(err)
+    if not t.true(label + " has grpc-status-details-bin", got is not None, "no details trailer"):
+        return
+    st, info, bad = got
+    t.equal(label + " details repeat the code and message", (st.code, st.message),
+            (err.code().value[0], err.details()))
+    t.equal(label + " ErrorInfo reason and domain", info and (info.reason, info.domain),
+            (reason, "grpcexamples"))
+    if metadata and info:
+        t.equal(label + " ErrorInfo metadata", {k: info.metadata.get(k) for k in metadata}, metadata)
+    violations = [(v.field, v.reason, bool(v.description)) for v in bad.field_violations] if bad else []
+    t.equal(label + " BadRequest field violations", violations, [(f, reason, True) for f in fields])
+
+
+def check_no_details(t, label, err):
+    """The status a streaming control asks for comes back without details."""
+    if err is not None:
+        t.true(label + " has no details", status_details(err) is None, status_details(err))
+
+
 def calculator(channel, t):
     stub = calc_grpc.CalculatorStub(channel)
     kw_args = dict(timeout=TIMEOUT, metadata=MD)
 
     r = stub.Add(calc.AddRequest(a=INT32_MAX - 7, b=7), **kw_args)
     t.equal("Add (max-7)+7", r.result, INT32_MAX)
-    t.code("Add overflow -> OUT_OF_RANGE",
-           lambda: stub.Add(calc.AddRequest(a=INT32_MAX, b=1), **kw_args), C.OUT_OF_RANGE)
+    err = t.code("Add overflow -> OUT_OF_RANGE",
+                 lambda: stub.Add(calc.AddRequest(a=INT32_MAX, b=1), **kw_args), C.OUT_OF_RANGE)
+    check_details(t, "Add overflow", err, "INT32_OVERFLOW",
+                  metadata={"operation": "add", "a": str(INT32_MAX), "b": "1", "exactResult": str(INT32_MAX + 1),
+                            "min": str(INT32_MIN), "max": str(INT32_MAX)})
 
     r = stub.Subtract(calc.SubtractRequest(a=-5, b=7), **kw_args)
     t.equal("Subtract -5-7", r.result, -12)
@@ -53,8 +132,10 @@ def calculator(channel, t):
 
     r = stub.Divide(calc.DivideRequest(a=-7, b=2), **kw_args)
     t.equal("Divide -7/2 truncates toward zero", (r.quotient, r.remainder), (-3, -1))
-    t.code("Divide by zero -> INVALID_ARGUMENT",
-           lambda: stub.Divide(calc.DivideRequest(a=7, b=0), **kw_args), C.INVALID_ARGUMENT)
+    err = t.code("Divide by zero -> INVALID_ARGUMENT",
+                 lambda: stub.Divide(calc.DivideRequest(a=7, b=0), **kw_args), C.INVALID_ARGUMENT)
+    check_details(t, "Divide by zero", err, "DIVISION_BY_ZERO", fields=["b"],
+                  metadata={"operation": "divide", "a": "7"})
     t.code("Divide min/-1 -> OUT_OF_RANGE",
            lambda: stub.Divide(calc.DivideRequest(a=INT32_MIN, b=-1), **kw_args), C.OUT_OF_RANGE)
 
@@ -67,11 +148,19 @@ def greeter(channel, t):
     t.equal("SayHello", r.message, "Hello, Ada!")
     r = stub.SayHelloAgain(greet.HelloRequest(name="Zoë 世界"), **kw_args)
     t.equal("SayHelloAgain (UTF-8 name)", r.message, "Hello again, Zoë 世界!")
-    t.code("SayHello empty name -> INVALID_ARGUMENT",
-           lambda: stub.SayHello(greet.HelloRequest(name=""), **kw_args), C.INVALID_ARGUMENT)
-    t.code("SayHelloAgain 257-byte name -> INVALID_ARGUMENT",
-           lambda: stub.SayHelloAgain(greet.HelloRequest(name="x" * 257), **kw_args),
-           C.INVALID_ARGUMENT)
+    err = t.code("SayHello empty name -> INVALID_ARGUMENT",
+                 lambda: stub.SayHello(greet.HelloRequest(name=""), **kw_args), C.INVALID_ARGUMENT)
+    check_details(t, "SayHello empty name", err, "NAME_EMPTY", fields=["name"], metadata={"limitBytes": "256"})
+    err = t.code("SayHelloAgain 257-byte name -> INVALID_ARGUMENT",
+                 lambda: stub.SayHelloAgain(greet.HelloRequest(name="x" * 257), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "SayHelloAgain 257-byte name", err, "NAME_TOO_LONG", fields=["name"],
+                  metadata={"lengthBytes": "257", "limitBytes": "256"})
+    err = t.code("SayHello name with a right-to-left override -> INVALID_ARGUMENT",
+                 lambda: stub.SayHello(greet.HelloRequest(name="Ada \u202eecalevol"), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "SayHello right-to-left override", err, "NAME_REFUSED_CHARACTER", fields=["name"],
+                  metadata={"codePoint": "U+202E", "offsetBytes": "4", "category": "Cf"})
 
 
 TEXTS = [
@@ -104,12 +193,20 @@ def keywords(channel, t):
                          **kw_args)
     print("  GetKeywords ->", [(p.text, round(p.score, 3)) for p in r.keyphrases])
     check_keywords_response(t, "GetKeywords", r, "doc-1", 3)
-    t.code("GetKeywords text over 1 MiB -> INVALID_ARGUMENT",
-           lambda: stub.GetKeywords(kw.GetKeywordsRequest(text="a" * (1 << 20) + " b"), **kw_args),
-           C.INVALID_ARGUMENT)
-    t.code("GetKeywords max_results 101 -> INVALID_ARGUMENT",
-           lambda: stub.GetKeywords(kw.GetKeywordsRequest(text=TEXTS[0], max_results=101), **kw_args),
-           C.INVALID_ARGUMENT)
+    err = t.code("GetKeywords text over 1 MiB -> INVALID_ARGUMENT",
+                 lambda: stub.GetKeywords(kw.GetKeywordsRequest(text="a" * (1 << 20) + " b"), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "GetKeywords text over 1 MiB", err, "TEXT_TOO_LONG", fields=["text"],
+                  metadata={"lengthBytes": str((1 << 20) + 2), "limitBytes": str(1 << 20)})
+    err = t.code("GetKeywords max_results 101 -> INVALID_ARGUMENT",
+                 lambda: stub.GetKeywords(kw.GetKeywordsRequest(text=TEXTS[0], max_results=101), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "GetKeywords max_results 101", err, "MAX_RESULTS_OUT_OF_RANGE", fields=["max_results"],
+                  metadata={"value": "101", "min": "0", "max": "100"})
+    err = t.code("GetKeywords language xx -> INVALID_ARGUMENT",
+                 lambda: stub.GetKeywords(kw.GetKeywordsRequest(text=TEXTS[0], language="xx"), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "GetKeywords language xx", err, "LANGUAGE_UNSUPPORTED", fields=["language"])
 
     reqs = [kw.GetKeywordsRequest(text=text, max_results=5, language="en", id="s%d" % i)
             for i, text in enumerate(TEXTS)]
@@ -127,7 +224,9 @@ def keywords(channel, t):
         for g in stub.StreamKeywords(iter(reqs), **kw_args):
             seen.append(g.id)
 
-    t.code("StreamKeywords max_results 101 -> INVALID_ARGUMENT", bad_stream, C.INVALID_ARGUMENT)
+    err = t.code("StreamKeywords max_results 101 -> INVALID_ARGUMENT", bad_stream, C.INVALID_ARGUMENT)
+    check_details(t, "StreamKeywords max_results 101", err, "MAX_RESULTS_OUT_OF_RANGE", fields=["max_results"],
+                  metadata={"value": "101", "requestNumber": "2"})
     t.true("StreamKeywords answers only the valid request before failing", seen in ([], ["ok"]), seen)
 
 
@@ -165,16 +264,21 @@ def streaming(channel, t):
     check_echo(t, "Unary trailer", call.trailing_metadata())
     r = stub.Unary(st.UnaryRequest(message="big", controls=st.Controls(payload_size=1 << 20)), **kw_args)
     t.equal("Unary 1 MiB payload", len(r.payload), 1 << 20)
-    t.code("Unary status_code NOT_FOUND with message",
-           lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(status_code=5, status_message="no such thing")),
-                              **kw_args),
-           C.NOT_FOUND, "no such thing")
-    t.code("Unary payload_size over 1 MiB -> INVALID_ARGUMENT",
-           lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(payload_size=(1 << 20) + 1)), **kw_args),
-           C.INVALID_ARGUMENT)
-    t.code("Unary status_code 17 -> INVALID_ARGUMENT",
-           lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(status_code=17)), **kw_args),
-           C.INVALID_ARGUMENT)
+    err = t.code("Unary status_code NOT_FOUND with message",
+                 lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(status_code=5, status_message="no such thing")),
+                                    **kw_args),
+                 C.NOT_FOUND, "no such thing")
+    check_no_details(t, "Unary status_code NOT_FOUND", err)
+    err = t.code("Unary payload_size over 1 MiB -> INVALID_ARGUMENT",
+                 lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(payload_size=(1 << 20) + 1)), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "Unary payload_size over 1 MiB", err, "CONTROL_OUT_OF_RANGE", fields=["controls.payload_size"],
+                  metadata={"value": str((1 << 20) + 1), "min": "0", "max": str(1 << 20)})
+    err = t.code("Unary status_code 17 -> INVALID_ARGUMENT",
+                 lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(status_code=17)), **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "Unary status_code 17", err, "CONTROL_OUT_OF_RANGE", fields=["controls.status_code"],
+                  metadata={"value": "17", "max": "16"})
 
     # Server streaming.
     ctl = st.Controls(message_count=5, payload_size=16, echo_metadata=ECHO_KEYS)
@@ -200,10 +304,20 @@ def streaming(channel, t):
         return list(stub.ServerStream(st.ServerStreamRequest(controls=ctl), timeout=0.5, metadata=MD))
 
     t.code("ServerStream past its deadline -> DEADLINE_EXCEEDED", slow_stream, C.DEADLINE_EXCEEDED)
-    t.code("ServerStream message_count 10001 -> INVALID_ARGUMENT",
-           lambda: list(stub.ServerStream(
-               st.ServerStreamRequest(controls=st.Controls(message_count=10001)), **kw_args)),
-           C.INVALID_ARGUMENT)
+    err = t.code("ServerStream message_count 10001 -> INVALID_ARGUMENT",
+                 lambda: list(stub.ServerStream(
+                     st.ServerStreamRequest(controls=st.Controls(message_count=10001)), **kw_args)),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "ServerStream message_count 10001", err, "CONTROL_OUT_OF_RANGE",
+                  fields=["controls.message_count"], metadata={"value": "10001"})
+    err = t.code("ServerStream 10000 x 1 MiB -> INVALID_ARGUMENT",
+                 lambda: list(stub.ServerStream(
+                     st.ServerStreamRequest(controls=st.Controls(message_count=10000, payload_size=1 << 20)),
+                     **kw_args)),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "ServerStream 10000 x 1 MiB", err, "RESPONSE_BYTES_LIMIT",
+                  fields=["message", "controls.payload_size", "controls.message_count"],
+                  metadata={"responses": "10000", "limitBytes": str(64 << 20)})
 
     # Client streaming.
     reqs = [
@@ -221,10 +335,12 @@ def streaming(channel, t):
     failing[0].controls.CopyFrom(st.Controls(status_code=8, status_message="enough", status_after=2))
     t.code("ClientStream RESOURCE_EXHAUSTED after 2 requests",
            lambda: stub.ClientStream(iter(failing), **kw_args), C.RESOURCE_EXHAUSTED, "enough")
-    t.code("ClientStream interval_ms -1 -> INVALID_ARGUMENT",
-           lambda: stub.ClientStream(iter([st.ClientStreamRequest(controls=st.Controls(interval_ms=-1))]),
-                                     **kw_args),
-           C.INVALID_ARGUMENT)
+    err = t.code("ClientStream interval_ms -1 -> INVALID_ARGUMENT",
+                 lambda: stub.ClientStream(iter([st.ClientStreamRequest(controls=st.Controls(interval_ms=-1))]),
+                                           **kw_args),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "ClientStream interval_ms -1", err, "CONTROL_OUT_OF_RANGE", fields=["controls.interval_ms"],
+                  metadata={"value": "-1", "min": "0", "max": "10000"})
 
     # Bidirectional: each request is sent only after the previous answer
     # arrived, which proves the server answers as requests come in.
@@ -262,10 +378,57 @@ def streaming(channel, t):
 
     t.code("BidiStream PERMISSION_DENIED after 1 response", bidi_fails_after_one, C.PERMISSION_DENIED)
     t.equal("BidiStream answered once before the status", seen, ["a"])
-    t.code("BidiStream 65 echo keys -> INVALID_ARGUMENT",
-           lambda: list(stub.BidiStream(iter([st.BidiStreamRequest(
-               controls=st.Controls(echo_metadata=["k%d" % i for i in range(65)]))]), **kw_args)),
-           C.INVALID_ARGUMENT)
+    err = t.code("BidiStream 65 echo keys -> INVALID_ARGUMENT",
+                 lambda: list(stub.BidiStream(iter([st.BidiStreamRequest(
+                     controls=st.Controls(echo_metadata=["k%d" % i for i in range(65)]))]), **kw_args)),
+                 C.INVALID_ARGUMENT)
+    check_details(t, "BidiStream 65 echo keys", err, "TOO_MANY_ECHO_KEYS", fields=["controls.echo_metadata"],
+                  metadata={"keys": "65", "limit": "64"})
+
+
+# A retry policy for the streaming service, as a gRPC service config: C core
+# numbers each retry in the grpc-previous-rpc-attempts header, which our
+# server's fail_first_attempts control reads.
+RETRY_CONFIG = json.dumps({"methodConfig": [{
+    "name": [{"service": "grpcexamples.streaming.v1.StreamingService"}],
+    "retryPolicy": {
+        "maxAttempts": 4,
+        "initialBackoff": "0.01s",
+        "maxBackoff": "0.1s",
+        "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"],
+    },
+}]})
+
+
+def retries(channel, t, target):
+    ctl = st.Controls(fail_first_attempts=2, status_code=14, status_message="try again")
+    plain = st_grpc.StreamingServiceStub(channel)
+    t.code("Unary failing its first 2 attempts, without a retry policy -> UNAVAILABLE",
+           lambda: plain.Unary(st.UnaryRequest(message="r", controls=ctl), timeout=TIMEOUT, metadata=MD),
+           C.UNAVAILABLE, "try again")
+    def outcome(fn):
+        """fn's result, or the code and message it failed with."""
+        try:
+            return fn()
+        except grpc.RpcError as err:
+            return (err.code(), err.details())
+
+    options = [("grpc.service_config", RETRY_CONFIG), ("grpc.enable_retries", 1)]
+    with grpc.insecure_channel(target, options=options) as retrying:
+        stub = st_grpc.StreamingServiceStub(retrying)
+        got = outcome(lambda: stub.Unary(st.UnaryRequest(message="third attempt", controls=ctl),
+                                         timeout=TIMEOUT, metadata=MD).message)
+        t.equal("Unary failing its first 2 attempts, retried by the policy", got, "third attempt")
+        got = outcome(lambda: [m.sequence for m in stub.ServerStream(
+            st.ServerStreamRequest(message="s", controls=st.Controls(
+                message_count=2, fail_first_attempts=3, status_code=14)), timeout=TIMEOUT, metadata=MD)])
+        t.equal("ServerStream failing its first 3 attempts, retried by the policy", got, [1, 2])
+        t.code("Unary failing with a code the policy does not retry -> INTERNAL",
+               lambda: stub.Unary(st.UnaryRequest(controls=st.Controls(
+                   fail_first_attempts=1, status_code=13, status_message="not retried")),
+                   timeout=TIMEOUT, metadata=MD),
+               C.INTERNAL, "not retried")
 
 
 def main():
@@ -274,6 +437,7 @@ def main():
     with grpc.insecure_channel(target) as channel:
         for run in (calculator, greeter, keywords, streaming):
             t.run(run.__name__, run, channel, t)
+        t.run("retries", retries, channel, t, target)
     return t.finish()
 
 

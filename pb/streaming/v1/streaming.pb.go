@@ -50,9 +50,20 @@ type Controls struct {
 	StatusAfter int32 `protobuf:"varint,6,opt,name=status_after,json=statusAfter,proto3" json:"status_after,omitempty"`
 	// Request metadata keys whose values are echoed back, in the response
 	// header and in the trailer. At most 64 keys.
-	EchoMetadata  []string `protobuf:"bytes,7,rep,name=echo_metadata,json=echoMetadata,proto3" json:"echo_metadata,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	EchoMetadata []string `protobuf:"bytes,7,rep,name=echo_metadata,json=echoMetadata,proto3" json:"echo_metadata,omitempty"`
+	// Fail the first attempts of a call that the client retries or hedges,
+	// 0 to 10. gRPC clients send the grpc-previous-rpc-attempts request
+	// header on every attempt after the first ("1" on the second, "2" on the
+	// third, ...; absent on the first), so the server keeps no state: while
+	// that count is below fail_first_attempts the call fails at once, before
+	// sending a header or a message (so that the client may retry it), with
+	// status_code and status_message, and the echoed metadata only in the
+	// trailer. Later attempts run as if status_code were OK. 0 means every
+	// attempt behaves the same. When not 0, status_code must not be OK and
+	// status_after must be 0.
+	FailFirstAttempts int32 `protobuf:"varint,8,opt,name=fail_first_attempts,json=failFirstAttempts,proto3" json:"fail_first_attempts,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Controls) Reset() {
@@ -132,6 +143,13 @@ func (x *Controls) GetEchoMetadata() []string {
 		return x.EchoMetadata
 	}
 	return nil
+}
+
+func (x *Controls) GetFailFirstAttempts() int32 {
+	if x != nil {
+		return x.FailFirstAttempts
+	}
+	return 0
 }
 
 type UnaryRequest struct {
@@ -618,7 +636,7 @@ var File_grpcexamples_streaming_v1_streaming_proto protoreflect.FileDescriptor
 
 const file_grpcexamples_streaming_v1_streaming_proto_rawDesc = "" +
 	"\n" +
-	")grpcexamples/streaming/v1/streaming.proto\x12\x19grpcexamples.streaming.v1\"\x83\x02\n" +
+	")grpcexamples/streaming/v1/streaming.proto\x12\x19grpcexamples.streaming.v1\"\xb3\x02\n" +
 	"\bControls\x12#\n" +
 	"\rmessage_count\x18\x01 \x01(\x05R\fmessageCount\x12\x1f\n" +
 	"\vinterval_ms\x18\x02 \x01(\x05R\n" +
@@ -628,7 +646,8 @@ const file_grpcexamples_streaming_v1_streaming_proto_rawDesc = "" +
 	"statusCode\x12%\n" +
 	"\x0estatus_message\x18\x05 \x01(\tR\rstatusMessage\x12!\n" +
 	"\fstatus_after\x18\x06 \x01(\x05R\vstatusAfter\x12#\n" +
-	"\recho_metadata\x18\a \x03(\tR\fechoMetadata\"i\n" +
+	"\recho_metadata\x18\a \x03(\tR\fechoMetadata\x12.\n" +
+	"\x13fail_first_attempts\x18\b \x01(\x05R\x11failFirstAttempts\"i\n" +
 	"\fUnaryRequest\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12?\n" +
 	"\bcontrols\x18\x02 \x01(\v2#.grpcexamples.streaming.v1.ControlsR\bcontrols\"_\n" +
