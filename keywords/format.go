@@ -49,6 +49,7 @@ func prepare(text string, f Format) string {
 		p.plain(ls)
 	}
 	p.boilerplate(ls)
+	p.titleBlock(ls)
 	if p.buf == nil {
 		return text
 	}
@@ -201,6 +202,62 @@ func (p *preparer) furniture(t string, n int) bool {
 		}
 	}
 	return content > 0 && elsewhere*2 < content
+}
+
+// titleBlock blanks the authors, affiliations and addresses between a
+// paper's title and its "Abstract" heading, keeping the title: the lines
+// from the first until one that reads as a name or an address (a digit,
+// '@', a comma, an affiliation word, or three or fewer capitalised words).
+// A paper's front matter names people and places, not its topics; it
+// applies only when an "Abstract" line comes within the first 60 lines.
+func (p *preparer) titleBlock(ls []line) {
+	abstract := -1
+	for k := 0; k < len(ls) && k < 60; k++ {
+		t := strings.ToLower(strings.TrimSpace(p.text[int(ls[k].start):int(ls[k].end)]))
+		if t == "abstract" || strings.HasPrefix(t, "abstract.") || strings.HasPrefix(t, "abstract:") || strings.HasPrefix(t, "abstract—") {
+			abstract = k
+			break
+		}
+	}
+	if abstract < 2 {
+		return
+	}
+	k := 0
+	for k < abstract && strings.TrimSpace(p.text[int(ls[k].start):int(ls[k].end)]) == "" {
+		k++
+	}
+	for k++; k < abstract && !bylineLike(strings.TrimSpace(p.text[int(ls[k].start):int(ls[k].end)])); k++ {
+	}
+	for ; k < abstract; k++ {
+		p.blank(int(ls[k].start), int(ls[k].end))
+	}
+}
+
+// affiliationWords mark a line of an author block.
+var affiliationWords = []string{"university", "universit", "department", "dept", "institute", "laboratory", "labs", "school", "college", "center", "centre", "inc.", "corporation", "research", "faculty"}
+
+// bylineLike reports whether a line of a paper's front matter reads as a
+// person's name, an affiliation or an address rather than a title.
+func bylineLike(t string) bool {
+	if t == "" || strings.ContainsAny(t, "0123456789@,") {
+		return true
+	}
+	lt := strings.ToLower(t)
+	for _, w := range affiliationWords {
+		if strings.Contains(lt, w) {
+			return true
+		}
+	}
+	f := strings.Fields(t)
+	if len(f) <= 3 {
+		for _, w := range f {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // preparer blanks parts of a text in a copy made on the first change.

@@ -14,7 +14,8 @@ import (
 // The texts of testdata/ were written for these tests: a Markdown post
 // with front matter, code, a table, links and an image; a hard-wrapped
 // abstract; a scraped page with a form's error line repeated; a news
-// paragraph with contractions and a name that opens a sentence.
+// paragraph with contractions and a name that opens a sentence; a paper's
+// title, author block and abstract.
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
@@ -58,6 +59,13 @@ func TestFormats(t *testing.T) {
 			file: "boilerplate.txt", format: FormatPlain,
 			want:    []string{"solar inverters", "grid stability"},
 			mustNot: []string{"oops", "form", "submitting"},
+		},
+		{
+			file: "paper.txt", format: FormatAuto,
+			// The title stays; the author block (names, department,
+			// university, address) before "ABSTRACT" weighs nothing.
+			want:    []string{"adaptive replica placement", "geo-distributed object stores"},
+			mustNot: []string{"marta", "quillfeather", "osric", "tembleton", "department", "northfield", "polytechnic", "university"},
 		},
 		{
 			file: "conversation.txt", format: FormatAuto,
