@@ -408,7 +408,12 @@ func (s *state) markSVerbs(text string) {
 // "doesn't", "you’ve" or "we'll": a function word, never a keyphrase. The
 // possessive "'s" is cut off by the tokenizer before.
 func contraction(w string) bool {
-	i := strings.LastIndexAny(w, "'’")
+	// Most words have no apostrophe: look for its bytes first, as
+	// LastIndexAny with a non-ASCII quote decodes every rune.
+	i := strings.LastIndexByte(w, '\'')
+	if j := strings.LastIndex(w, "’"); j > i {
+		i = j
+	}
 	if i <= 0 {
 		return false
 	}

@@ -593,21 +593,32 @@ func (p *preparer) blankInline(i, j int) {
 	}
 }
 
-// blankAddresses blanks URLs and e-mail addresses in text[i:j].
+// blankAddresses blanks URLs and e-mail addresses in text[i:j]. It looks
+// for the bytes that every address holds ("://", "www.", "@") rather than
+// trying each 'h' and 'w' of the text.
 func (p *preparer) blankAddresses(i, j int) {
 	s := p.text
-	for k := i; k < j; {
-		off := strings.IndexAny(s[k:j], "hw@")
-		if off < 0 {
-			return
+	for _, marker := range []string{"://", "www.", "@"} {
+		for k := i; k < j; {
+			off := strings.Index(s[k:j], marker)
+			if off < 0 {
+				break
+			}
+			at := k + off
+			start := at
+			if marker == "://" {
+				// Back up over the scheme: "https".
+				for start > i && start > at-8 && isWordByte(s[start-1]) {
+					start--
+				}
+			}
+			if end := addressEnd(s, start, j); end > start {
+				p.blank(addressStart(s, i, start), end)
+				k = end
+				continue
+			}
+			k = at + len(marker)
 		}
-		k += off
-		if end := addressEnd(s, k, j); end > k {
-			p.blank(addressStart(s, i, k), end)
-			k = end
-			continue
-		}
-		k++
 	}
 }
 

@@ -129,34 +129,58 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 // reads each byte once, without decoding.
 func EstimateTokens(text string) int {
 	n := 0
-	prev := byte(0) // class of the previous byte: 0 space, 'p' punctuation, 'w' word
+	prev := byte(0)
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		var class byte
-		switch {
-		case c == ' ' || c == '\t':
-			class = 0
-		case c < utf8.RuneSelf && isASCIIAlnum(c), c >= 0xC2 && c <= 0xDF,
-			c == 0xE0, c == 0xE1, c >= 0xEA && c <= 0xED:
-			// Letters of words written with spaces: Latin, Greek,
-			// Cyrillic, Arabic, Indic, Hangul and other scripts.
-			class = 'w'
-		case c < utf8.RuneSelf:
-			class = 'p'
-		case c < 0xC0:
+		class := byteClass[text[i]]
+		switch class {
+		case classCont:
 			continue // a continuation byte belongs to the rune before
-		default:
-			n++ // other runes: ideographs, kana, symbols, emoji
-			prev = 'x'
+		case classOther:
+			n++ // ideographs, kana, symbols, emoji: a token each
+			prev = classOther
 			continue
 		}
-		if class != 0 && class != prev {
+		if class != classSpace && class != prev {
 			n++
 		}
 		prev = class
 	}
 	return n
 }
+
+// Byte classes of EstimateTokens.
+const (
+	classSpace byte = iota
+	classPunct
+	classWord
+	classCont
+	classOther
+)
+
+// byteClass classes each byte value for EstimateTokens: a space or tab; an
+// ASCII letter or digit, or the lead byte of a letter of a script written
+// with spaces (two-byte runes, and the three-byte leads of Indic, Hangul
+// and other such scripts); other ASCII; a continuation byte; any other
+// lead byte.
+var byteClass = func() (t [256]byte) {
+	for c := range 256 {
+		b := byte(c)
+		switch {
+		case b == ' ' || b == '\t':
+			t[c] = classSpace
+		case b < utf8.RuneSelf && isASCIIAlnum(b), b >= 0xC2 && b <= 0xDF,
+			b == 0xE0, b == 0xE1, b >= 0xEA && b <= 0xED:
+			t[c] = classWord
+		case b < utf8.RuneSelf:
+			t[c] = classPunct
+		case b < 0xC0:
+			t[c] = classCont
+		default:
+			t[c] = classOther
+		}
+	}
+	return t
+}()
 
 // abbreviation reports whether a period at byte start closes an
 // abbreviation such as "e.g." or "U.S.": it follows, without a space, a
