@@ -27,6 +27,20 @@
 // (Inspec, SemEval-2010, 500N-KPCrowd), under the standard protocol, and
 // its speed are measured by the kpeval command (keywords/cmd/kpeval).
 //
+// # Real text
+//
+// Text comes as people have it, so Extract reads it as a person would
+// ([WithFormat] overrides the detection): Markdown is detected from the
+// text, and only its prose and headings count (front matter, fenced and
+// indented code, code-like inline code, link targets, images, HTML, tables
+// and shortcodes are left out); the lines of a paragraph are read across
+// their line breaks, in Markdown and in hard-wrapped plain text; a line a
+// page repeats as furniture weighs nothing; a paper's author block between
+// its title and abstract is left out; URLs, e-mail addresses and
+// contractions are never keyphrases; and a keyphrase keeps the case of
+// names and of mixed-case words ("gRPC"). Portuguese, French, Spanish and
+// Italian phrases may hold a connector ("Palácio de Belém").
+//
 // # The service
 //
 // It grew out of a gRPC tutorial whose Python server used NLTK and whose Go
