@@ -136,7 +136,7 @@ func (s *state) rank(text string, n int) []Keyphrase {
 		// services") is dropped, unless the text also uses it on its own
 		// at least twice: then it names a topic of its own ("sign problem"
 		// beside "sign problem in the thermodynamic limit").
-		if c.maxTF < 2 && s.contained(c, kept) {
+		if c.maxTF < 2 && s.contained(c, kept) || s.shifted(c, kept) {
 			continue
 		}
 		kept = append(kept, i)
@@ -201,6 +201,29 @@ func (s *state) contained(c *candidate, kept []int32) bool {
 			if long.key>>(16*off)&mask == c.key {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// shifted reports whether c, of three or more words, is a kept candidate's
+// window moved by one word: the two share all but one word at one end
+// ("femtosecond three-pulse photon echo" after "resolved femtosecond
+// three-pulse photon"), two windows of one long run of nouns.
+func (s *state) shifted(c *candidate, kept []int32) bool {
+	if c.n < 3 {
+		return false
+	}
+	m := 16 * uint64(c.n-1)
+	mask := uint64(1)<<m - 1
+	for _, k := range kept {
+		o := &s.cands[k]
+		if o.n != c.n {
+			continue
+		}
+		// c's first n-1 words are o's last n-1, or the other way round.
+		if c.key&mask == o.key>>16&mask || o.key&mask == c.key>>16&mask {
+			return true
 		}
 	}
 	return false
