@@ -15,6 +15,8 @@
 #   wait_for FILE PATTERN SECONDS  polls until FILE matches PATTERN
 #   deb_version PKG    the installed Debian package's upstream version
 #   track PID          kills PID on exit (everything a script starts is tracked)
+#   make_certs DIR     writes a throwaway CA, server and client certificates
+#                      into DIR (internal/testcerts/mkcerts) for TLS and mTLS
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -162,6 +164,16 @@ build_tool() {
   version=$(cd "$ROOT/interop/tools" && go list -m -f '{{.Version}}' "$mod")
   (cd "$ROOT/interop/tools" && go build -ldflags "-X main.version=$version" -o "$BIN/$name" "$pkg")
   log "$name $version"
+}
+
+# make_certs DIR: a CA (ca.pem), a server certificate for localhost,
+# 127.0.0.1 and ::1 (server.pem, server.key), a client certificate it issued
+# (client.pem, client.key: CN=interop-client) and one from another CA
+# (stranger.pem, stranger.key), all valid for a day. Made with Go's
+# crypto/x509 by the same code as the Go tests', so no openssl is needed.
+make_certs() {
+  mkdir -p "$1"
+  (cd "$ROOT" && go run ./internal/testcerts/mkcerts -dir "$1")
 }
 
 # wait_for FILE PATTERN SECONDS: waits until grep -q PATTERN FILE succeeds.

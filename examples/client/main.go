@@ -12,11 +12,51 @@
 //	go run ./examples/client -md x-trace=42 unary -echo x-trace ping
 //	go run ./examples/client health
 //
-// Global flags (before the subcommand): -addr (default 127.0.0.1:50051),
+// Global flags come before the command: -addr (default 127.0.0.1:50051),
 // -timeout (the call's deadline), -md key=value (request metadata,
 // repeatable), -tutorial-names (call the tutorials' wire names where a
-// method has one). A failed call prints its status code and message and
-// exits with status 1.
+// method has one). A failed call prints its status code and message, and
+// the server's request id when it sent one, and exits with status 1.
+//
+// # Security
+//
+// -tls connects with TLS, trusting the system's CAs; -tls-ca FILE trusts
+// that file's CAs instead (a private CA); -tls-cert and -tls-key present a
+// client certificate to a server that requires one (its -tls-client-ca);
+// -tls-server-name sets the name the server's certificate must hold when
+// it is not the host of -addr. -token-file FILE sends the file's first
+// line as a bearer token with every call, through grpc-go's per-RPC
+// credentials, which refuse to send it over a plaintext connection:
+//
+//	go run ./examples/client -tls-ca ca.pem -tls-cert client.pem -tls-key client.key add 2 3
+//	go run ./examples/client -tls-ca ca.pem -token-file token.txt hello gopher
+//
+// # Resilience
+//
+// -retry N retries calls that fail with UNAVAILABLE, up to N attempts in
+// all, with exponential backoff and retry throttling; -service-config FILE
+// takes a whole gRPC service config instead (serviceconfig/retry.json is
+// an example; grpc-go accepts a hedgingPolicy but does not hedge). The
+// streaming service fails the first attempts of a call on request
+// (-fail-attempts), which shows a policy at work:
+//
+//	go run ./examples/client -retry 3 unary -fail-attempts 2 -status-code 14 ping   # succeeds on attempt 3
+//	go run ./examples/client -retry 3 unary -fail-attempts 2 -status-code 9 ping    # FailedPrecondition: not retried
+//
+// -wait-for-ready makes a call wait, until its deadline, for a server that
+// is not reachable yet, instead of failing at once with UNAVAILABLE;
+// -keepalive-time D pings the server after D without activity on an open
+// call and ends the call with UNAVAILABLE when a ping is not answered
+// within -keepalive-timeout, so that a long stream notices a dead server
+// or a dropped connection; -gzip compresses requests (and the server
+// compresses its answers in kind).
+//
+// # Telemetry
+//
+// -otel stdout writes OpenTelemetry spans and metrics of the call (pretty
+// JSON) to stderr; -otel otlp or -otel http://HOST:4317 exports them over
+// OTLP/gRPC. The call carries W3C trace context, so the server's span is
+// the child of the client's.
 package main
 
 import (
@@ -28,11 +68,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -64,7 +102,13 @@ func (m *mdFlag) Set(v string) error {
 	return nil
 }
 
-const usage = `usage: client [-addr HOST:PORT] [-timeout D] [-md key=value]... [-tutorial-names] COMMAND [ARGS]
+const usage = `usage: client [global flags] COMMAND [ARGS]
+
+global flags:
+  -addr HOST:PORT -timeout D -md key=value (repeatable) -tutorial-names
+  -tls -tls-ca FILE -tls-cert FILE -tls-key FILE -tls-server-name NAME -token-file FILE
+  -retry N | -service-config FILE   -gzip -wait-for-ready
+  -keepalive-time D -keepalive-timeout D   -otel stdout|otlp|URL
 
 commands:
   add|subtract|multiply|divide A B      calculator (int32 operands)
@@ -80,20 +124,26 @@ commands:
   health [SERVICE]                      grpc.health.v1 Check
 
 controls: -count N -interval D -payload BYTES -status-code CODE
-          -status-message TEXT -status-after N -echo KEY (repeatable)
+          -status-message TEXT -status-after N -fail-attempts N
+          -echo KEY (repeatable)
 `
 
 // run executes one command and returns the process exit code: 0 on
 // success, 1 when the call fails, 2 on a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdout, stderr)
+}
+
+// runWith is run with extra dial options (tests add stats handlers).
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, extra ...grpc.DialOption) int {
 	fs := flag.NewFlagSet("client", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	addr := fs.String("addr", "127.0.0.1:50051", "server address")
-	timeout := fs.Duration("timeout", 10*time.Second, "deadline of the call")
-	tutorial := fs.Bool("tutorial-names", false, "call the tutorials' wire names (calculator.Calculator, greeter.Greeter, KeywordService)")
-	var md mdFlag
-	fs.Var(&md, "md", "request metadata key=value (repeatable)")
+	var cfg connConfig
+	cfg.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage, "\nglobal flags in full:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0 // -h: usage was asked for and printed
@@ -104,22 +154,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if err := cfg.check(); err != nil {
+		fmt.Fprintln(stderr, "client:", err)
+		return 2
+	}
+	opts, closeTelemetry, err := cfg.dialOptions(stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "client:", err)
+		return 2
+	}
+	defer closeTelemetry()
 
-	cc, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cc, err := grpc.NewClient(cfg.addr, append(opts, extra...)...)
 	if err != nil {
 		fmt.Fprintln(stderr, "client:", err)
 		return 2
 	}
 	defer cc.Close()
 
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
-	for _, kv := range md {
+	for _, kv := range cfg.md {
 		k, v, _ := strings.Cut(kv, "=")
 		ctx = metadata.AppendToOutgoingContext(ctx, k, v)
 	}
 
-	err = dispatch(ctx, cc, *tutorial, fs.Arg(0), fs.Args()[1:], stdout)
+	// The server's request id comes in the response header, or in the
+	// trailer of a call that failed before sending one.
+	var header, trailer metadata.MD
+	err = dispatch(ctx, withCallOptions{cc, []grpc.CallOption{grpc.Header(&header), grpc.Trailer(&trailer)}},
+		cfg.tutorial, fs.Arg(0), fs.Args()[1:], stdout)
 	var ue usageError
 	switch {
 	case err == nil:
@@ -130,11 +194,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		st := status.Convert(err)
 		fmt.Fprintf(stderr, "error: %v: %s\n", st.Code(), st.Message())
+		if id := append(header.Get("x-request-id"), trailer.Get("x-request-id")...); len(id) > 0 {
+			fmt.Fprintf(stderr, "request id: %s\n", id[0])
+		}
 		return 1
 	}
 }
 
-func dispatch(ctx context.Context, cc *grpc.ClientConn, tutorial bool, cmd string, args []string, w io.Writer) error {
+// withCallOptions is a connection that adds opts to every call, so that
+// each command's call reports its header and trailer without each command
+// asking.
+type withCallOptions struct {
+	grpc.ClientConnInterface
+	opts []grpc.CallOption
+}
+
+func (c withCallOptions) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	return c.ClientConnInterface.Invoke(ctx, method, args, reply, append(c.opts, opts...)...)
+}
+
+func (c withCallOptions) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return c.ClientConnInterface.NewStream(ctx, desc, method, append(c.opts, opts...)...)
+}
+
+func dispatch(ctx context.Context, cc grpc.ClientConnInterface, tutorial bool, cmd string, args []string, w io.Writer) error {
 	switch cmd {
 	case "add", "subtract", "multiply", "divide":
 		return calc(ctx, cc, tutorial, cmd, args, w)
@@ -152,7 +235,7 @@ func dispatch(ctx context.Context, cc *grpc.ClientConn, tutorial bool, cmd strin
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
 }
 
-func calc(ctx context.Context, cc *grpc.ClientConn, tutorial bool, op string, args []string, w io.Writer) error {
+func calc(ctx context.Context, cc grpc.ClientConnInterface, tutorial bool, op string, args []string, w io.Writer) error {
 	if len(args) != 2 {
 		return usageError{op + " takes two int32 operands"}
 	}
@@ -193,7 +276,7 @@ func calc(ctx context.Context, cc *grpc.ClientConn, tutorial bool, op string, ar
 	return nil
 }
 
-func greet(ctx context.Context, cc *grpc.ClientConn, tutorial bool, cmd string, args []string, w io.Writer) error {
+func greet(ctx context.Context, cc grpc.ClientConnInterface, tutorial bool, cmd string, args []string, w io.Writer) error {
 	if len(args) != 1 {
 		return usageError{cmd + " takes one NAME"}
 	}
@@ -214,7 +297,7 @@ func greet(ctx context.Context, cc *grpc.ClientConn, tutorial bool, cmd string, 
 	return nil
 }
 
-func extract(ctx context.Context, cc *grpc.ClientConn, tutorial bool, args []string, w io.Writer) error {
+func extract(ctx context.Context, cc grpc.ClientConnInterface, tutorial bool, args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("keywords", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	max := fs.Int("max", 0, "most keyphrases to return (0: server default)")
@@ -248,7 +331,7 @@ func extract(ctx context.Context, cc *grpc.ClientConn, tutorial bool, args []str
 // extractStream sends each document on one StreamKeywords stream, from a
 // second goroutine, and prints each answer as it arrives: id, language and
 // the keyphrases separated by "; ".
-func extractStream(ctx context.Context, cc *grpc.ClientConn, args []string, w io.Writer) error {
+func extractStream(ctx context.Context, cc grpc.ClientConnInterface, args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("keywords-stream", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	max := fs.Int("max", 0, "most keyphrases per document (0: server default)")
@@ -304,7 +387,7 @@ func extractStream(ctx context.Context, cc *grpc.ClientConn, args []string, w io
 	return <-sent
 }
 
-func stream(ctx context.Context, cc *grpc.ClientConn, kind string, args []string, w io.Writer) error {
+func stream(ctx context.Context, cc grpc.ClientConnInterface, kind string, args []string, w io.Writer) error {
 	fs := flag.NewFlagSet(kind, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var c streaming.Controls
@@ -315,6 +398,7 @@ func stream(ctx context.Context, cc *grpc.ClientConn, kind string, args []string
 	fs.IntVar(&code, "status-code", 0, "gRPC status code to end with (0-16)")
 	fs.StringVar(&c.StatusMessage, "status-message", "", "message of that status")
 	fs.IntVar(&c.StatusAfter, "status-after", 0, "end with the status after this many messages")
+	fs.IntVar(&c.FailFirstAttempts, "fail-attempts", 0, "fail the call's first N attempts with -status-code, then succeed (shows -retry at work)")
 	fs.Func("echo", "request metadata key to echo in header and trailer (repeatable)", func(k string) error {
 		c.EchoMetadata = append(c.EchoMetadata, k)
 		return nil
@@ -397,7 +481,7 @@ func stream(ctx context.Context, cc *grpc.ClientConn, kind string, args []string
 	return nil
 }
 
-func health(ctx context.Context, cc *grpc.ClientConn, args []string, w io.Writer) error {
+func health(ctx context.Context, cc grpc.ClientConnInterface, args []string, w io.Writer) error {
 	if len(args) > 1 {
 		return usageError{"health takes at most one SERVICE"}
 	}

@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,19 +23,54 @@ import (
 
 // TestMain fails the run if a test leaves a goroutine behind (a server
 // not stopped, a connection left open, a stream not ended).
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// It also removes the server binary the tests built.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(removeBuilt{m}) }
 
-// startServer builds examples/server and runs it on a port the OS picks,
-// as a user would, and returns its address. The server is stopped with
-// SIGTERM (graceful shutdown) when the test ends.
-func startServer(t *testing.T) string {
+type removeBuilt struct{ *testing.M }
+
+func (r removeBuilt) Run() int {
+	defer func() {
+		if serverBin != "" {
+			os.RemoveAll(filepath.Dir(serverBin))
+		}
+	}()
+	return r.M.Run()
+}
+
+var (
+	buildOnce sync.Once
+	serverBin string
+	buildErr  error
+)
+
+// buildServer builds examples/server once for all tests.
+func buildServer(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "server")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if out, err := exec.Command(gobin, "build", "-o", bin, "../server").CombinedOutput(); err != nil {
-		t.Fatalf("building examples/server: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "client-test-server")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		serverBin = filepath.Join(dir, "server")
+		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if out, err := exec.Command(gobin, "build", "-o", serverBin, "../server").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building examples/server: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-tutorial-names", "-drain", "0s", "-grace", "2s")
+	return serverBin
+}
+
+// startServer runs examples/server, as a user would, with -tutorial-names
+// and args on a port the OS picks, and returns its address. The server is
+// stopped with SIGTERM (graceful shutdown) when the test ends.
+func startServer(t *testing.T, args ...string) string {
+	t.Helper()
+	bin := buildServer(t)
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-tutorial-names", "-drain", "0s", "-grace", "2s"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/seed717b8fd8/grpcexamples/internal/telemetry"
 	"github.com/seed717b8fd8/grpcexamples/keywords"
 )
 
@@ -91,6 +92,12 @@ const (
 	// defaultKeepaliveTimeout is how long the server waits for a ping's
 	// acknowledgement before it closes the connection (grpc-go's default).
 	defaultKeepaliveTimeout = 20 * time.Second
+
+	// defaultAuthzRefresh is how often grpc-go's authz file watcher rereads
+	// -authz-policy. A minute makes an edited policy take effect soon
+	// without rereading the file on every call; an invalid edit leaves the
+	// last valid policy in force.
+	defaultAuthzRefresh = time.Minute
 )
 
 // config is the server's command line.
@@ -100,7 +107,16 @@ type config struct {
 	drain, grace  time.Duration
 	tlsCert       string
 	tlsKey        string
+	tlsClientCA   string
 	debugAddr     string
+
+	authTokens         string
+	authAllowPlaintext bool
+	authzPolicy        string
+	authzRefresh       time.Duration
+
+	otel        string
+	metricsAddr string
 
 	logLevel        slog.Level
 	slow            time.Duration
@@ -132,6 +148,13 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on shutdown, how long to wait for open calls before cutting them")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate file; with -tls-key, serve TLS instead of plaintext")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key file for -tls-cert")
+	fs.StringVar(&c.tlsClientCA, "tls-client-ca", "", "PEM file of the CA certificates that issue client certificates; with it, every client must present one they issued (mTLS); needs -tls-cert")
+	fs.StringVar(&c.authTokens, "auth-tokens", "", "file of bearer tokens, one \"TOKEN IDENTITY\" per line; every call but health and reflection then needs \"authorization: Bearer TOKEN\" (Unauthenticated otherwise); needs -tls-cert")
+	fs.BoolVar(&c.authAllowPlaintext, "auth-allow-plaintext", false, "allow -auth-tokens without -tls-cert, only behind a proxy on the same host that terminates TLS")
+	fs.StringVar(&c.authzPolicy, "authz-policy", "", "grpc-go authz policy file (JSON): which identities may call which methods; others get PermissionDenied (health and reflection stay open)")
+	fs.DurationVar(&c.authzRefresh, "authz-refresh", defaultAuthzRefresh, "how often to reread -authz-policy; a change takes effect without a restart")
+	fs.StringVar(&c.otel, "otel", "", telemetry.FlagUsage+"; spans and metrics go to stdout, logs to stderr")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "if set, serve Prometheus metrics at /metrics over HTTP on this address; a bare port or \":PORT\" means 127.0.0.1:PORT")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "if set, serve Go's runtime profiles (net/http/pprof) over HTTP on this address, e.g. 127.0.0.1:6060; keep it on loopback")
 
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "least `level` logged: debug (every call), info, warn or error")
@@ -158,6 +181,22 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return c, errors.New("-tls-cert and -tls-key go together")
+	}
+	if c.tlsClientCA != "" && c.tlsCert == "" {
+		return c, errors.New("-tls-client-ca needs -tls-cert and -tls-key: client certificates are part of a TLS handshake")
+	}
+	if c.authTokens != "" && c.tlsCert == "" && !c.authAllowPlaintext {
+		return c, errors.New("-auth-tokens needs -tls-cert and -tls-key: bearer tokens sent in plaintext can be read and replayed by anyone on the path " +
+			"(behind a proxy on the same host that terminates TLS, add -auth-allow-plaintext)")
+	}
+	if c.authzRefresh <= 0 {
+		return c, fmt.Errorf("-authz-refresh %v: want a duration above 0", c.authzRefresh)
+	}
+	if err := telemetry.Check(c.otel); err != nil {
+		return c, err
+	}
+	if c.metricsAddr != "" {
+		c.metricsAddr = loopbackIfNoHost(c.metricsAddr)
 	}
 	for _, d := range []struct {
 		name string

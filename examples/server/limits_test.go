@@ -36,6 +36,7 @@ func TestDefaults(t *testing.T) {
 		keepaliveMinTime: 5 * time.Second, keepalivePermitWithoutStream: true,
 		maxConnectionIdle: 5 * time.Minute, maxConnectionAge: 30 * time.Minute, maxConnectionAgeGrace: 5 * time.Minute,
 		keepaliveTime: time.Minute, keepaliveTimeout: 20 * time.Second,
+		authzRefresh: time.Minute,
 	}
 	if cfg != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", cfg, want)

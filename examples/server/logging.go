@@ -114,13 +114,20 @@ func (l callLogger) Log(ctx context.Context, lvl logging.Level, msg string, fiel
 
 // loggingOptions configures go-grpc-middleware's logging interceptor: one
 // line per finished call (and one per started call at DEBUG), levels by
-// callLevel, the duration as elapsed.
+// callLevel, the duration as elapsed, and the subject of the client's
+// certificate (mTLS) as peer.subject.
 func loggingOptions(level slog.Level) []logging.Option {
 	events := []logging.LoggableEvent{logging.FinishCall}
 	if level <= slog.LevelDebug {
 		events = append(events, logging.StartCall)
 	}
 	return []logging.Option{
+		logging.WithFieldsFromContext(func(ctx context.Context) logging.Fields {
+			if subj := peerSubject(ctx); subj != "" {
+				return logging.Fields{"peer.subject", subj}
+			}
+			return nil
+		}),
 		logging.WithLogOnEvents(events...),
 		logging.WithLevels(callLevel),
 		logging.WithDurationField(func(d time.Duration) logging.Fields { return logging.Fields{"grpc.time_ms", elapsed(d)} }),

@@ -2,13 +2,78 @@
 // pieces a production gRPC server carries: grpc health with a status per
 // service, server reflection (so grpcurl needs no .proto), request logging
 // with log/slog, panic recovery, limits on what one caller can make the
-// server hold, optional TLS, and graceful shutdown on SIGINT or SIGTERM.
+// server hold, TLS and mTLS, bearer tokens and per-method authorization,
+// OpenTelemetry and Prometheus, and graceful shutdown on SIGINT or SIGTERM.
+// The services know nothing of these: each is a grpc-go or
+// go-grpc-middleware piece that the server adds around them, as a host
+// adds them around its own services.
 //
 //	go run ./examples/server                       # 127.0.0.1:50051
 //	go run ./examples/server -addr 127.0.0.1:0     # the OS picks a port; see the "listening" log line
 //	go run ./examples/server -tutorial-names       # also serve the tutorials' wire names
 //	go run ./examples/server -log-level debug      # log every call, not only failed and slow ones
 //	go run ./examples/server -debug-addr 127.0.0.1:6060  # also serve net/http/pprof there (goroutines, heap)
+//
+// # Security
+//
+// -tls-cert and -tls-key serve TLS (1.2 at least). -tls-client-ca FILE
+// also requires every client to present a certificate issued by one of
+// that file's CAs (mTLS): the handshake refuses any other client, before
+// any call, health included. A handler finds the client certificate in
+// peer.FromContext(ctx); the log line of a call names its subject
+// (peer.subject).
+//
+// -auth-tokens FILE requires a bearer token ("authorization: Bearer
+// TOKEN" metadata) on every call but those of health and reflection, which
+// stay open for load balancers, probes and grpcurl. The file holds one
+// "TOKEN IDENTITY" per line (auth/tokens.txt is an example, with fake
+// tokens); the server keeps only the tokens' SHA-256 and compares in
+// constant time. A missing or unknown token is Unauthenticated. Tokens
+// need TLS: plaintext would let anyone on the path read and replay them
+// (-auth-allow-plaintext is for a TLS-terminating proxy on the same host).
+//
+// -authz-policy FILE authorizes each call with grpc-go's authz package: an
+// RBAC policy of allow and deny rules over method paths, headers and the
+// client certificate (auth/authz-policy.json is an example, explained in
+// auth/README.md). A call no rule allows is PermissionDenied. The token's
+// identity reaches the policy as the x-auth-identity header, which the
+// server sets after checking the token and deletes from every caller's
+// request first, so that no caller can claim one; an mTLS client's identity
+// is its certificate (a rule's "principals"). The file is reread every
+// -authz-refresh (1m), so a policy changes without a restart: each policy
+// loaded is logged ("authz policy loaded"); an invalid edit leaves the last
+// valid policy in force, and grpc-go logs why at its WARNING level
+// (GRPC_GO_LOG_SEVERITY_LEVEL=warning).
+//
+//	go run ./examples/server -tls-cert server.pem -tls-key server.key -tls-client-ca ca.pem
+//	go run ./examples/server -tls-cert server.pem -tls-key server.key \
+//	    -auth-tokens examples/server/auth/tokens.txt -authz-policy examples/server/auth/authz-policy.json
+//
+// # Telemetry
+//
+// -otel stdout writes OpenTelemetry spans and metrics of every call
+// (otelgrpc: a span per call with rpc.method and rpc.response.status_code,
+// and the rpc.server.call.duration histogram) to stdout as JSON; -otel
+// otlp, or -otel http://HOST:4317, exports them over OTLP/gRPC, configured
+// further by the standard OTEL_* variables. A caller's W3C traceparent
+// makes the server's span its child. Calls of methods the server does not
+// serve are not recorded, so a caller cannot grow a metric series per
+// invented name.
+//
+// -metrics-addr ADDR serves Prometheus metrics at http://ADDR/metrics, on a
+// listener of its own (a bare port means 127.0.0.1): go-grpc-middleware's
+// grpc_server_started_total, grpc_server_handled_total (by method and
+// code), message counts and the grpc_server_handling_seconds histogram,
+// and the Go runtime's and the process's metrics.
+//
+// Every call has a request id: the caller's x-request-id metadata when it
+// is 1 to 128 letters, digits or ._:- characters, a new random one
+// otherwise. It is in every log line of the call (request.id, with
+// trace_id and span_id when the call is traced), on its span, and in the
+// response trailer (x-request-id), so that a caller can quote it.
+//
+// Requests may be gzip-compressed (and are then answered in kind); a
+// request is held to -max-recv-bytes once decompressed.
 //
 // # Limits
 //
@@ -102,22 +167,37 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready func(net.Ad
 // serve listens on -addr and serves until ctx is done, then drains and
 // stops. It returns nil after a clean shutdown.
 func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
+	defer s.close()
 	lis, err := net.Listen("tcp", s.cfg.addr)
 	if err != nil {
 		s.grpc.Stop() // its health server's goroutines, if any
 		return err
 	}
-	s.log.Info("listening", "addr", lis.Addr().String(), "tls", s.cfg.tlsCert != "", "tutorial_names", s.cfg.tutorialNames,
+	s.log.Info("listening", "addr", lis.Addr().String(), "tls", s.cfg.tlsCert != "", "mtls", s.cfg.tlsClientCA != "",
+		"auth_tokens", s.cfg.authTokens != "", "authz_policy", s.cfg.authzPolicy != "", "otel", s.cfg.otel,
+		"tutorial_names", s.cfg.tutorialNames,
 		"log_level", s.cfg.logLevel, "max_concurrent_streams", s.cfg.maxConcurrentStreams,
 		"max_recv_bytes", s.cfg.maxRecvBytes, "max_call_duration", s.cfg.maxCallDuration)
-	if s.cfg.debugAddr != "" {
-		stopDebug, err := serveDebug(s.cfg.debugAddr, s.log)
+	for _, side := range []struct {
+		flag, addr string
+		start      func() (func(), error)
+	}{
+		{"-debug-addr", s.cfg.debugAddr, func() (func(), error) { return serveDebug(s.cfg.debugAddr, s.log) }},
+		{"-metrics-addr", s.cfg.metricsAddr, func() (func(), error) {
+			s.metrics.metrics.InitializeMetrics(s.grpc) // a zero series for every method, before the first scrape
+			return serveHTTP("metrics", s.cfg.metricsAddr, s.metrics.handler(), s.log)
+		}},
+	} {
+		if side.addr == "" {
+			continue
+		}
+		stop, err := side.start()
 		if err != nil {
 			lis.Close()
 			s.grpc.Stop()
-			return fmt.Errorf("-debug-addr: %w", err)
+			return fmt.Errorf("%s: %w", side.flag, err)
 		}
-		defer stopDebug()
+		defer stop()
 	}
 	served := make(chan error, 1)
 	go func() { served <- s.grpc.Serve(lis) }()

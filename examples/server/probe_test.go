@@ -12,8 +12,13 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/seed717b8fd8/grpcexamples/internal/telemetry"
 )
 
 // probe is a test-only service that misbehaves on request, mounted on the
@@ -25,6 +30,11 @@ import (
 //	Block              -> server stream: sends its header, counts itself in entered,
 //	                      then waits for the call to end
 //	PanicStream        -> server stream that panics
+//	Size(BytesValue)   -> Int64Value: the request's byte count, decompressed
+//	Whoami(Empty)      -> Struct: what the handler knows of its caller: the
+//	                      client certificate's subject, the authenticated
+//	                      identity, the request id, and the authorization and
+//	                      x-auth-identity metadata it sees
 type probe struct {
 	entered atomic.Int32
 }
@@ -48,6 +58,19 @@ func (p *probe) desc() *grpc.ServiceDesc {
 					return wrapperspb.Int64(-1), nil
 				}
 				return wrapperspb.Int64(int64(time.Until(d))), nil
+			}),
+			unaryProbe("Size", func(_ context.Context, req *wrapperspb.BytesValue) (*wrapperspb.Int64Value, error) {
+				return wrapperspb.Int64(int64(len(req.GetValue()))), nil
+			}),
+			unaryProbe("Whoami", func(ctx context.Context, _ *emptypb.Empty) (*structpb.Struct, error) {
+				md, _ := metadata.FromIncomingContext(ctx)
+				return structpb.NewStruct(map[string]any{
+					"subject":       peerSubject(ctx),
+					"identity":      identityFrom(ctx),
+					"request_id":    requestID(ctx),
+					"authorization": strings.Join(md.Get("authorization"), ","),
+					"identity_md":   strings.Join(md.Get(identityHeader), ","),
+				})
 			}),
 		},
 		Streams: []grpc.StreamDesc{
@@ -92,6 +115,19 @@ func callProbe[Resp any](ctx context.Context, cc grpc.ClientConnInterface, metho
 	return resp, err
 }
 
+// whoami calls the Whoami probe and returns its fields as strings.
+func whoami(ctx context.Context, cc grpc.ClientConnInterface, opts ...grpc.CallOption) (map[string]string, error) {
+	resp, err := callProbe[structpb.Struct](ctx, cc, "Whoami", &emptypb.Empty{}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for k, v := range resp.GetFields() {
+		m[k] = v.GetStringValue()
+	}
+	return m, nil
+}
+
 // openProbeStream starts a server-streaming probe call and waits for its
 // header, which says the handler runs.
 func openProbeStream(ctx context.Context, cc grpc.ClientConnInterface, method string) (grpc.ClientStream, error) {
@@ -112,10 +148,32 @@ func openProbeStream(ctx context.Context, cc grpc.ClientConnInterface, method st
 }
 
 // startServerWith runs the server on a port the OS picks, as run does, with
-// the probe service added when p is not nil. It returns a connection to
-// it, a function that begins shutdown (as SIGTERM does), a channel that
-// yields the server's result, and its log.
+// the probe service added when p is not nil. It returns a plaintext
+// connection to it, a function that begins shutdown (as SIGTERM does), a
+// channel that yields the server's result, and its log.
 func startServerWith(t *testing.T, p *probe, args ...string) (*grpc.ClientConn, context.CancelFunc, <-chan error, *syncBuffer) {
+	t.Helper()
+	ts := launch(t, launchOpts{probe: p}, args...)
+	return dial(t, ts.addr, grpc.WithTransportCredentials(insecure.NewCredentials())), ts.shutdown, ts.done, ts.logs
+}
+
+// launchOpts are what a test adds to the server the flags describe.
+type launchOpts struct {
+	probe *probe               // registered next to the services, if not nil
+	tel   *telemetry.Providers // in place of the one -otel describes, if not nil
+}
+
+// testServer is a server launch started.
+type testServer struct {
+	addr     string
+	shutdown context.CancelFunc // begins shutdown, as SIGTERM does
+	done     <-chan error       // the server's result
+	logs     *syncBuffer
+}
+
+// launch runs the server on a port the OS picks, as run does, with what o
+// adds. The server is stopped when the test ends.
+func launch(t testing.TB, o launchOpts, args ...string) testServer {
 	t.Helper()
 	ctx, shutdown := context.WithCancel(t.Context())
 	logs := new(syncBuffer)
@@ -127,7 +185,7 @@ func startServerWith(t *testing.T, p *probe, args ...string) (*grpc.ClientConn, 
 	ready := func(a net.Addr) { addrs <- a }
 	go func() {
 		defer close(finished)
-		if p == nil {
+		if o == (launchOpts{}) {
 			done <- run(ctx, args, logs, ready)
 			return
 		}
@@ -136,12 +194,14 @@ func startServerWith(t *testing.T, p *probe, args ...string) (*grpc.ClientConn, 
 			done <- err
 			return
 		}
-		s, err := newServer(cfg, logs)
+		s, err := newServerWith(cfg, logs, o.tel)
 		if err != nil {
 			done <- err
 			return
 		}
-		s.grpc.RegisterService(p.desc(), p)
+		if o.probe != nil {
+			s.grpc.RegisterService(o.probe.desc(), o.probe)
+		}
 		done <- s.serve(ctx, ready)
 	}()
 	// A test that does not wait for the server still leaves none behind.
@@ -149,18 +209,25 @@ func startServerWith(t *testing.T, p *probe, args ...string) (*grpc.ClientConn, 
 		shutdown()
 		<-finished
 	})
-	var addr net.Addr
 	select {
-	case addr = <-addrs:
+	case addr := <-addrs:
+		return testServer{addr: addr.String(), shutdown: shutdown, done: done, logs: logs}
 	case err := <-done:
 		t.Fatalf("server exited before serving: %v\n%s", err, logs)
+		return testServer{}
 	}
-	cc, err := grpc.NewClient(addr.String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+}
+
+// dial connects to addr with opts; the connection closes when the test
+// ends.
+func dial(t testing.TB, addr string, opts ...grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
+	cc, err := grpc.NewClient(addr, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cc.Close() })
-	return cc, shutdown, done, logs
+	return cc
 }
 
 // logLine returns the first line of logs that contains every one of subs,

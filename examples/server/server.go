@@ -1,14 +1,21 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"io"
 	"log/slog"
+	"os"
+	"sync"
+	"time"
 
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
+	// gzip: clients may compress requests (and get compressed responses).
+	// A request still may not exceed -max-recv-bytes once decompressed.
+	_ "google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
@@ -16,6 +23,7 @@ import (
 
 	"github.com/seed717b8fd8/grpcexamples/calculator"
 	"github.com/seed717b8fd8/grpcexamples/greeter"
+	"github.com/seed717b8fd8/grpcexamples/internal/telemetry"
 	"github.com/seed717b8fd8/grpcexamples/keywords"
 	calculatorv1 "github.com/seed717b8fd8/grpcexamples/pb/calculator/v1"
 	greeterv1 "github.com/seed717b8fd8/grpcexamples/pb/greeter/v1"
@@ -40,28 +48,44 @@ type server struct {
 	health  *health.Server
 	drained chan struct{} // closed when the drain ends; ends health Watch streams
 	log     *slog.Logger  // lifecycle lines: always at INFO and above
+	metrics *promMetrics  // nil without -metrics-addr
+	closers []func()      // run once the server has stopped: authz watcher, telemetry flush
 }
 
 // newServer builds the server cfg describes, logging to logOut.
 func newServer(cfg config, logOut io.Writer) (*server, error) {
+	return newServerWith(cfg, logOut, nil)
+}
+
+// newServerWith is newServer with the telemetry tel (tests pass one that
+// records in memory) in place of the one -otel describes.
+func newServerWith(cfg config, logOut io.Writer, tel *telemetry.Providers) (_ *server, err error) {
 	// Call lines follow -log-level; the lifecycle lines ("listening", which
-	// scripts read, and shutdown) are written at any level.
-	callLog := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.logLevel}))
+	// scripts read, and shutdown) are written at any level. Both carry the
+	// request id and trace id of the call they are about, if any.
+	callLog := slog.New(logHandler{slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.logLevel})})
 	s := &server{
 		cfg:     cfg,
 		health:  health.NewServer(),
 		drained: make(chan struct{}),
-		log:     slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: min(cfg.logLevel, slog.LevelInfo)})),
+		log:     slog.New(logHandler{slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: min(cfg.logLevel, slog.LevelInfo)})}),
 	}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
 
 	logCalls := callLogger{log: callLog, slow: cfg.slow}
 	logOpts := loggingOptions(cfg.logLevel)
 	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(recoverPanic(callLog))}
-	// Outermost first: the log sees the status the client gets, including
-	// the Internal a panic becomes and the DeadlineExceeded of a call cut at
+	// Outermost first. The request id comes first so that every line of the
+	// call carries it. The log and the metrics see the status the client
+	// gets, including a refusal by authentication or authorization, the
+	// Internal a panic becomes and the DeadlineExceeded of a call cut at
 	// -max-call-duration; recovery is innermost, next to the handler.
-	unary := []grpc.UnaryServerInterceptor{logging.UnaryServerInterceptor(logCalls, logOpts...)}
-	stream := []grpc.StreamServerInterceptor{logging.StreamServerInterceptor(logCalls, logOpts...)}
+	unary := []grpc.UnaryServerInterceptor{unaryRequestID, logging.UnaryServerInterceptor(logCalls, logOpts...)}
+	stream := []grpc.StreamServerInterceptor{streamRequestID, logging.StreamServerInterceptor(logCalls, logOpts...)}
 	opts := []grpc.ServerOption{
 		grpc.MaxConcurrentStreams(uint32(cfg.maxConcurrentStreams)),
 		grpc.MaxRecvMsgSize(cfg.maxRecvBytes),
@@ -79,6 +103,30 @@ func newServer(cfg config, logOut io.Writer) (*server, error) {
 			Timeout:               cfg.keepaliveTimeout,
 		}),
 	}
+	if cfg.metricsAddr != "" {
+		s.metrics = newPromMetrics()
+		u, st := s.metrics.interceptors()
+		unary, stream = append(unary, u), append(stream, st)
+	}
+	if cfg.authTokens != "" || cfg.authzPolicy != "" {
+		var tokens *tokenTable
+		if cfg.authTokens != "" {
+			if tokens, err = loadTokens(cfg.authTokens); err != nil {
+				return nil, err
+			}
+		}
+		unary = append(unary, selector.UnaryServerInterceptor(auth.UnaryServerInterceptor(authenticate(tokens)), guarded))
+		stream = append(stream, selector.StreamServerInterceptor(auth.StreamServerInterceptor(authenticate(tokens)), guarded))
+	}
+	if cfg.authzPolicy != "" {
+		az, err := newAuthorizer(cfg, s.log)
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, az.Close)
+		unary = append(unary, selector.UnaryServerInterceptor(az.unary, guarded))
+		stream = append(stream, selector.StreamServerInterceptor(az.stream, guarded))
+	}
 	if cfg.maxCallDuration > 0 {
 		opts = append(opts, grpc.InTapHandle(callDeadline(cfg.maxCallDuration)))
 		unary = append(unary, unaryCallTooLong(cfg.maxCallDuration))
@@ -88,11 +136,37 @@ func newServer(cfg config, logOut io.Writer) (*server, error) {
 	stream = append(stream, recovery.StreamServerInterceptor(recoverOpts...))
 	opts = append(opts, grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	if cfg.tlsCert != "" {
-		creds, err := credentials.NewServerTLSFromFile(cfg.tlsCert, cfg.tlsKey)
+		creds, err := serverCreds(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("loading TLS key pair: %w", err)
+			return nil, err
 		}
 		opts = append(opts, grpc.Creds(creds))
+	}
+	if tel == nil && cfg.otel != "" {
+		if tel, err = telemetry.New(context.Background(), cfg.otel, "grpcexamples-server", os.Stdout); err != nil {
+			return nil, err
+		}
+	}
+	if tel != nil {
+		s.closers = append(s.closers, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := tel.Shutdown(ctx); err != nil {
+				s.log.Warn("flushing telemetry", "err", err)
+			}
+		})
+		// Read once the first call arrives, when every service is
+		// registered: grpc-go refuses registrations after Serve.
+		registered := sync.OnceValue(func() map[string]bool {
+			m := map[string]bool{}
+			for svc, info := range s.grpc.GetServiceInfo() {
+				for _, method := range info.Methods {
+					m["/"+svc+"/"+method.Name] = true
+				}
+			}
+			return m
+		})
+		opts = append(opts, otelHandler(tel, func(method string) bool { return registered()[method] }))
 	}
 	s.grpc = grpc.NewServer(opts...)
 
@@ -129,4 +203,13 @@ func newServer(cfg config, logOut io.Writer) (*server, error) {
 	healthpb.RegisterHealthServer(s.grpc, drainingHealth{Server: s.health, drained: s.drained})
 	reflection.Register(s.grpc)
 	return s, nil
+}
+
+// close releases what newServer started besides the grpc.Server: the
+// authz policy watcher, and the telemetry, which it flushes.
+func (s *server) close() {
+	for _, c := range s.closers {
+		c()
+	}
+	s.closers = nil
 }

@@ -10,7 +10,10 @@
 #    method, and check the streaming service's echoed metadata in header and
 #    trailer.
 # 3. The server exits 0 on SIGTERM.
-# 4. Python tutorial servers (calculator, greeter, keywords) are called by our
+# 4. Over TLS (with bearer tokens, the example authz policy and gzip) and
+#    mTLS: Python clients (tls_clients.py) call servers started with
+#    certificates from make_certs.
+# 5. Python tutorial servers (calculator, greeter, keywords) are called by our
 #    Go typed clients with WithTutorialServer() (interop/goclient).
 #
 # Installs python3-grpcio, python3-protobuf, protobuf-compiler and
@@ -60,7 +63,20 @@ check "python v1 clients" env PYTHONPATH="$HERE:$GEN/v1" timeout 120 "$PY" "$HER
 server_exit() { stop_server; }
 check "Go server exits 0 on SIGTERM" server_exit
 
-# 4: Python servers, Go clients.
+# 4: TLS and mTLS.
+log "TLS and mTLS clients -> Go server"
+CERTS="$WORK/certs"
+make_certs "$CERTS"
+tls_flags=(-tls-cert "$CERTS/server.pem" -tls-key "$CERTS/server.key")
+auth_flags=(-auth-tokens "$ROOT/examples/server/auth/tokens.txt" -authz-policy "$ROOT/examples/server/auth/authz-policy.json")
+start_server "${tls_flags[@]}" "${auth_flags[@]}"
+check "python TLS clients (tokens, authz, gzip)" env PYTHONPATH="$HERE:$GEN/v1" timeout 120 "$PY" "$HERE/tls_clients.py" tls "$ADDR" "$CERTS"
+check "Go TLS server exits 0 on SIGTERM" server_exit
+start_server "${tls_flags[@]}" -tls-client-ca "$CERTS/ca.pem"
+check "python mTLS clients" env PYTHONPATH="$HERE:$GEN/v1" timeout 120 "$PY" "$HERE/tls_clients.py" mtls "$ADDR" "$CERTS"
+check "Go mTLS server exits 0 on SIGTERM" server_exit
+
+# 5: Python servers, Go clients.
 start_py_server() { # NAME: starts NAME_server.py on a free port; sets PY_ADDR
   local out="$WORK/$1.out" i
   : >"$out" # exists before the loop reads it, however late the job starts
