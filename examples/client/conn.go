@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/keepalive"
 
+	"github.com/seed717b8fd8/grpcexamples/internal/replicas"
 	"github.com/seed717b8fd8/grpcexamples/internal/telemetry"
 )
 
@@ -82,7 +83,7 @@ const retryServiceConfig = `{
 }`
 
 func (c *connConfig) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:50051", "server address")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:50051", "server address host:port, or several replicas host:port,host:port,... balanced with round_robin and client-side health checking")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "deadline of the call")
 	fs.BoolVar(&c.tutorial, "tutorial-names", false, "call the tutorials' wire names (calculator.Calculator, greeter.Greeter, KeywordService)")
 	fs.Var(&c.md, "md", "request metadata key=value (repeatable)")
@@ -235,3 +236,20 @@ func (t bearerToken) GetRequestMetadata(ctx context.Context, _ ...string) (map[s
 }
 
 func (bearerToken) RequireTransportSecurity() bool { return true }
+
+// connect makes the client connection: to one address as given, or, for a
+// comma-separated list of replicas, one connection that spreads calls
+// over them with grpc-go's round_robin balancer and client-side health
+// checking (internal/replicas), so a replica that drains (health
+// NOT_SERVING) gets no new calls. A single address gets no health check:
+// its one server draining would fail every call at once.
+func (c *connConfig) connect(opts []grpc.DialOption) (*grpc.ClientConn, error) {
+	if !strings.Contains(c.addr, ",") {
+		return grpc.NewClient(c.addr, opts...)
+	}
+	addrs, err := replicas.SplitAddrs(c.addr)
+	if err != nil {
+		return nil, fmt.Errorf("-addr: %w", err)
+	}
+	return replicas.NewClient(addrs, "", opts...)
+}

@@ -12,7 +12,9 @@
 //	go run ./examples/client -md x-trace=42 unary -echo x-trace ping
 //	go run ./examples/client health
 //
-// Global flags come before the command: -addr (default 127.0.0.1:50051),
+// Global flags come before the command: -addr (default 127.0.0.1:50051;
+// a comma-separated list of replicas is balanced with round_robin and
+// client-side health checking, so a replica that drains gets no new calls),
 // -timeout (the call's deadline), -md key=value (request metadata,
 // repeatable), -tutorial-names (call the tutorials' wire names where a
 // method has one). A failed call prints its status code and message, and
@@ -165,7 +167,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, extra
 	}
 	defer closeTelemetry()
 
-	cc, err := grpc.NewClient(cfg.addr, append(opts, extra...)...)
+	cc, err := cfg.connect(append(opts, extra...))
 	if err != nil {
 		fmt.Fprintln(stderr, "client:", err)
 		return 2

@@ -123,6 +123,10 @@ func TestClientAgainstServer(t *testing.T) {
 		stderrRE string
 	}{
 		{args: []string{"add", "2", "3"}, stdout: `^5\n$`},
+		// Several replicas: round_robin with health checking skips one
+		// that does not answer.
+		{args: []string{"-addr", addr + ",127.0.0.1:1", "add", "2", "3"}, stdout: `^5\n$`},
+		{args: []string{"-addr", addr + "," + addr, "add", "2", "3"}, code: 2, stderrRE: `-addr: .*`},
 		{args: []string{"subtract", "10", "4"}, stdout: `^6\n$`},
 		{args: []string{"multiply", "6", "7"}, stdout: `^42\n$`},
 		{args: []string{"divide", "-7", "2"}, stdout: `^quotient -3 remainder -1\n$`},
