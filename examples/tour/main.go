@@ -1,7 +1,9 @@
 // Command tour runs every grpcexamples service in this process, over an
 // in-memory gRPC connection (bufconntest), and prints each call with its
-// result: unary calls, all four streaming kinds, metadata, deadlines and the
-// status codes that bad input gets. It needs no flags, ports or setup:
+// result: unary calls, all four streaming kinds, metadata, deadlines, the
+// status codes that bad input gets, and the details a program reads from
+// such a status (google.rpc.ErrorInfo and BadRequest; examples/errors shows
+// how to act on them). It needs no flags, ports or setup:
 //
 //	go run ./examples/tour
 //	go run ./examples/tour -file README.md   # keyphrases of any text file
@@ -13,10 +15,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -83,6 +88,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 			return tourKeywords(ctx, w, cc, text)
 		},
 		tourStreaming,
+		tourErrorDetails,
 	} {
 		if err := step(ctx, w, srv.Conn); err != nil {
 			return err
@@ -286,5 +292,44 @@ func tourStreaming(ctx context.Context, w io.Writer, cc *grpc.ClientConn) error 
 	// Out-of-range controls are refused before anything is sent.
 	_, err = st.Unary(ctx, "big", streaming.Controls{PayloadSize: streaming.MaxPayloadSize + 1})
 	fmt.Fprintf(w, "bad controls: PayloadSize %d -> %s\n", streaming.MaxPayloadSize+1, failed(err))
+	return nil
+}
+
+func tourErrorDetails(ctx context.Context, w io.Writer, cc *grpc.ClientConn) error {
+	fmt.Fprintln(w, "\n== error details: what a program reads from a failed call, not from its message")
+	_, err := calculator.NewClient(cc).Add(ctx, 2147483647, 1)
+	fmt.Fprintf(w, "Add(2147483647, 1) -> %v\n", status.Code(err))
+	if err := printDetails(w, err); err != nil {
+		return err
+	}
+	name := "Ada\u200bLovelace" // U+200B ZERO WIDTH SPACE, invisible
+	_, err = greeter.NewClient(cc).SayHello(ctx, name)
+	fmt.Fprintf(w, "SayHello(%+q) -> %v\n", name, status.Code(err))
+	return printDetails(w, err)
+}
+
+// printDetails prints the google.rpc.ErrorInfo and BadRequest details of
+// err, a status error of one of the services, which carry them all.
+// examples/errors shows more: acting on them.
+func printDetails(w io.Writer, err error) error {
+	st, ok := status.FromError(err)
+	if !ok || len(st.Details()) == 0 {
+		return fmt.Errorf("no status details in %v", err)
+	}
+	for _, d := range st.Details() {
+		switch d := d.(type) {
+		case *errdetails.ErrorInfo:
+			meta := d.GetMetadata()
+			pairs := make([]string, 0, len(meta))
+			for _, k := range slices.Sorted(maps.Keys(meta)) {
+				pairs = append(pairs, k+"="+meta[k])
+			}
+			fmt.Fprintf(w, "  ErrorInfo: reason %s, domain %s, metadata %s\n", d.GetReason(), d.GetDomain(), strings.Join(pairs, " "))
+		case *errdetails.BadRequest:
+			for _, v := range d.GetFieldViolations() {
+				fmt.Fprintf(w, "  BadRequest: field %q, reason %s: %s\n", v.GetField(), v.GetReason(), v.GetDescription())
+			}
+		}
+	}
 	return nil
 }

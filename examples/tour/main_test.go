@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -39,6 +41,12 @@ func TestTourShowsEveryService(t *testing.T) {
 		`bidirectional streaming: sent "a" got #1 "a"; sent "b" got #2 "b"; sent "c" got #3 "c";`,
 		"deadline: Unary with a 1s interval and a 50ms deadline -> DeadlineExceeded\n",
 		"bad controls: PayloadSize 1048577 -> InvalidArgument: ",
+		// The details the services' doc.go tables promise for these errors.
+		"\nAdd(2147483647, 1) -> OutOfRange\n" +
+			"  ErrorInfo: reason INT32_OVERFLOW, domain grpcexamples, metadata a=2147483647 b=1 exactResult=2147483648 max=2147483647 min=-2147483648 operation=add\n",
+		"\nSayHello(\"Ada\\u200bLovelace\") -> InvalidArgument\n" +
+			"  ErrorInfo: reason NAME_REFUSED_CHARACTER, domain grpcexamples, metadata category=Cf codePoint=U+200B offsetBytes=3\n" +
+			"  BadRequest: field \"name\", reason NAME_REFUSED_CHARACTER: ",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("tour output lacks %q\n--- output:\n%s", want, got)
@@ -91,5 +99,14 @@ func TestTourMissingFile(t *testing.T) {
 	err := run(t.Context(), []string{"-file", filepath.Join(t.TempDir(), "absent.txt")}, &out)
 	if err == nil {
 		t.Fatal("run with a missing -file succeeded, want an error")
+	}
+}
+
+// TestPrintDetailsNeedsDetails: a status without details is reported, so
+// that the tour cannot print an empty section for a service that lost them.
+func TestPrintDetailsNeedsDetails(t *testing.T) {
+	var out bytes.Buffer
+	if err := printDetails(&out, status.Error(codes.OutOfRange, "bare")); err == nil {
+		t.Error("printDetails of a status without details = nil, want an error")
 	}
 }
