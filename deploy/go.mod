@@ -1,0 +1,44 @@
+// Tools for deploy/: the manifest test of deploy/kubernetes and the
+// streaming client of deploy/nginx. A module of its own, so that k8s.io/api
+// and its dependencies stay out of the library's go.mod; it uses the
+// library through the replace directive below.
+module github.com/seed717b8fd8/grpcexamples/deploy
+
+go 1.25.0
+
+require (
+	github.com/seed717b8fd8/grpcexamples v0.0.0
+	go.uber.org/goleak v1.3.0
+	google.golang.org/grpc v1.84.0
+	// v0.35.6: the newest k8s.io/api and apimachinery whose go.mod needs at
+	// most go 1.25 and keeps google.golang.org/protobuf at the library's
+	// v1.36.11 (from v0.35.7 on, apimachinery needs a protobuf pre-release).
+	k8s.io/api v0.35.6
+	k8s.io/apimachinery v0.35.6
+	sigs.k8s.io/yaml v1.6.0
+)
+
+require (
+	github.com/fxamacker/cbor/v2 v2.9.0 // indirect
+	github.com/go-logr/logr v1.4.3 // indirect
+	github.com/json-iterator/go v1.1.12 // indirect
+	github.com/kr/text v0.2.0 // indirect
+	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
+	github.com/modern-go/reflect2 v1.0.3-0.20250322232337-35a7c28c31ee // indirect
+	github.com/x448/float16 v0.8.4 // indirect
+	go.yaml.in/yaml/v2 v2.4.3 // indirect
+	golang.org/x/net v0.57.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/text v0.40.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260706201446-f0a921348800 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
+	gopkg.in/inf.v0 v0.9.1 // indirect
+	k8s.io/klog/v2 v2.130.1 // indirect
+	k8s.io/kube-openapi v0.0.0-20250910181357-589584f1c912 // indirect
+	k8s.io/utils v0.0.0-20251002143259-bc988d571ff4 // indirect
+	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
+	sigs.k8s.io/randfill v1.0.0 // indirect
+	sigs.k8s.io/structured-merge-diff/v6 v6.3.0 // indirect
+)
+
+replace github.com/seed717b8fd8/grpcexamples => ../
