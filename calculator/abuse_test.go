@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"google.golang.org/grpc"
@@ -125,20 +124,14 @@ var wireAbuse = []struct {
 // what is not protobuf with Internal, and the handler never runs; what it
 // decodes reaches the arithmetic.
 func TestAbuseOnTheWire(t *testing.T) {
-	var handled atomic.Int64
-	count := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		handled.Add(1)
-		return h(ctx, req)
-	}
+	var handlers rawcodec.HandlerCounter
 	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
 		calculator.Register(s, calculator.NewServer(), calculator.WithTutorialNames())
-	}, bufconntest.WithServerOptions(grpc.UnaryInterceptor(count)))
+	}, bufconntest.WithServerOptions(handlers.ServerOption()))
 
 	for _, method := range []string{calculatorv1.Calculator_Add_FullMethodName, "/calculator.Calculator/Add"} {
 		for _, tt := range wireAbuse {
-			before := handled.Load()
-			resp, err := rawcodec.Invoke(t.Context(), srv.Conn, method, tt.req)
-			ran := handled.Load() != before
+			resp, ran, err := handlers.Invoke(t.Context(), srv.Conn, method, tt.req)
 			if status.Code(err) != tt.code || !strings.Contains(status.Convert(err).Message(), tt.message) {
 				t.Errorf("%s (%s): err = %v; want code %v, message containing %q", method, tt.why, err, tt.code, tt.message)
 			}

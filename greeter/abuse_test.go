@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"unicode"
 
@@ -241,20 +240,14 @@ var wireAbuse = []struct {
 // what is not protobuf, or not UTF-8, with Internal, and the handler never
 // runs; anything it decodes reaches the name checks.
 func TestAbuseOnTheWire(t *testing.T) {
-	var handled atomic.Int64
-	count := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		handled.Add(1)
-		return h(ctx, req)
-	}
+	var handlers rawcodec.HandlerCounter
 	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
 		greeter.Register(s, greeter.NewServer(), greeter.WithTutorialNames())
-	}, bufconntest.WithServerOptions(grpc.UnaryInterceptor(count)))
+	}, bufconntest.WithServerOptions(handlers.ServerOption()))
 
 	for _, method := range []string{greeterv1.Greeter_SayHello_FullMethodName, "/helloworld.Greeter/SayHello"} {
 		for _, tt := range wireAbuse {
-			before := handled.Load()
-			resp, err := rawcodec.Invoke(t.Context(), srv.Conn, method, tt.req)
-			ran := handled.Load() != before
+			resp, ran, err := handlers.Invoke(t.Context(), srv.Conn, method, tt.req)
 			if status.Code(err) != tt.code || !strings.Contains(status.Convert(err).Message(), tt.message) {
 				t.Errorf("%s (%s): err = %v; want code %v, message containing %q", method, tt.why, err, tt.code, tt.message)
 			}
@@ -275,21 +268,17 @@ func TestAbuseOnTheWire(t *testing.T) {
 // refuses to marshal it, so the call fails with Internal before reaching
 // the server.
 func TestInvalidUTF8IsRefusedByTheClient(t *testing.T) {
-	var handled atomic.Int64
-	count := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		handled.Add(1)
-		return h(ctx, req)
-	}
+	var handlers rawcodec.HandlerCounter
 	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
 		greeter.Register(s, greeter.NewServer())
-	}, bufconntest.WithServerOptions(grpc.UnaryInterceptor(count)))
+	}, bufconntest.WithServerOptions(handlers.ServerOption()))
 	c := greeter.NewClient(srv.Conn)
 	for _, name := range []string{"Ada\xff", "\xed\xa0\x80"} {
 		if got, err := c.SayHello(t.Context(), name); status.Code(err) != codes.Internal || !strings.Contains(err.Error(), "invalid UTF-8") {
 			t.Errorf("SayHello(%+q) = %q, %v; want code Internal about invalid UTF-8", name, got, err)
 		}
 	}
-	if n := handled.Load(); n != 0 {
+	if n := handlers.Handled(); n != 0 {
 		t.Errorf("the server handled %d calls; want 0", n)
 	}
 }

@@ -13,6 +13,7 @@ package rawcodec
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/encoding"
@@ -71,4 +72,29 @@ func Invoke(ctx context.Context, cc grpc.ClientConnInterface, method string, req
 		return nil, err
 	}
 	return resp, nil
+}
+
+// HandlerCounter counts the unary calls that reach a service's handler, so
+// that a test can tell a request grpc-go refused (a codec error, a size
+// limit) from one the service answered. Install it with ServerOption; the
+// zero value is ready to use and safe for concurrent use.
+type HandlerCounter struct{ n atomic.Int64 }
+
+// ServerOption installs c as a unary interceptor of a server.
+func (c *HandlerCounter) ServerOption() grpc.ServerOption {
+	return grpc.ChainUnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		c.n.Add(1)
+		return h(ctx, req)
+	})
+}
+
+// Handled returns how many calls have reached a handler.
+func (c *HandlerCounter) Handled() int64 { return c.n.Load() }
+
+// Invoke is [Invoke] that also reports whether the call reached a handler.
+// Calls counted by c must not run concurrently with it.
+func (c *HandlerCounter) Invoke(ctx context.Context, cc grpc.ClientConnInterface, method string, req []byte, opts ...grpc.CallOption) (resp []byte, handled bool, err error) {
+	before := c.n.Load()
+	resp, err = Invoke(ctx, cc, method, req, opts...)
+	return resp, c.n.Load() != before, err
 }

@@ -114,3 +114,24 @@ func TestCodecRefusesOtherTypes(t *testing.T) {
 		t.Errorf("Name() = %q; want proto", c.Name())
 	}
 }
+
+// HandlerCounter tells a call the service answered from one grpc-go's
+// codec refused before any handler ran.
+func TestHandlerCounter(t *testing.T) {
+	var handlers rawcodec.HandlerCounter
+	srv := bufconntest.Start(t, func(s grpc.ServiceRegistrar) {
+		healthpb.RegisterHealthServer(s, health.NewServer())
+	}, bufconntest.WithServerOptions(handlers.ServerOption()))
+
+	good := protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), "")
+	if _, handled, err := handlers.Invoke(t.Context(), srv.Conn, checkMethod, good); err != nil || !handled {
+		t.Errorf("a valid request: handled %v, err %v; want handled, no error", handled, err)
+	}
+	garbage := []byte{0xff, 0xff, 0xff}
+	if _, handled, err := handlers.Invoke(t.Context(), srv.Conn, checkMethod, garbage); status.Code(err) != codes.Internal || handled {
+		t.Errorf("garbage: handled %v, err %v; want not handled, Internal", handled, err)
+	}
+	if n := handlers.Handled(); n != 1 {
+		t.Errorf("Handled() = %d; want 1", n)
+	}
+}
