@@ -17,8 +17,8 @@ type Kind uint8
 
 // Token kinds.
 const (
-	// Word is a run of letters (and digits, with inner hyphens, periods
-	// or apostrophes), e.g. "multi-step", "mp3", "u.s".
+	// Word is a run of letters (and digits, with inner hyphens, en
+	// dashes, periods or apostrophes), e.g. "multi-step", "mp3", "u.s".
 	Word Kind = iota
 	// Number is a token without letters, e.g. "42", "3.5".
 	Number
@@ -38,8 +38,9 @@ type Token struct {
 }
 
 // wordJoiners keeps hyphenated compounds ("multi-step") as one word, as
-// they are one unit of a noun phrase.
-var wordJoiners = &words.Joiners[string]{Middle: []rune{'-'}}
+// they are one unit of a noun phrase, and so are names and terms joined by
+// an en dash without spaces ("Levenberg–Marquardt", "pump–probe").
+var wordJoiners = &words.Joiners[string]{Middle: []rune{'-', '–'}}
 
 // Tokens appends the tokens of text to buf and returns it. Spaces are
 // dropped; a line break, and any punctuation, becomes a Break. An English

@@ -39,14 +39,16 @@ func TestTokens(t *testing.T) {
 }
 
 func TestTokensEntitiesAndUnicode(t *testing.T) {
-	toks := Tokens(nil, "say &quot;hi&quot; — Ökonomie 关键词")
+	// An en dash between letters joins a compound ("pump–probe"); spaced,
+	// as a parenthesis, or between numbers, it separates.
+	toks := Tokens(nil, "say &quot;hi&quot; — Ökonomie 关键词 Levenberg–Marquardt fit – done 1990–2000")
 	var words []string
 	for _, tok := range toks {
 		if tok.Kind == Word {
 			words = append(words, tok.Lower)
 		}
 	}
-	if s := strings.Join(words, " "); s != "say hi ökonomie 关 键 词" {
+	if s := strings.Join(words, " "); s != "say hi ökonomie 关 键 词 levenberg–marquardt fit done" {
 		t.Errorf("words = %q", s)
 	}
 }
