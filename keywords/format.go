@@ -48,6 +48,7 @@ func prepare(text string, f Format) string {
 	} else {
 		p.plain(ls)
 	}
+	p.placeholders()
 	p.boilerplate(ls)
 	p.titleBlock(ls)
 	if p.buf == nil {
@@ -173,6 +174,37 @@ func (p *preparer) boilerplate(ls []line) {
 					p.blank(int(l.start), int(l.end))
 				}
 			}
+		}
+	}
+}
+
+// placeholders are sentences that web pages and digital libraries print
+// where a part of a record is missing. A page scraped as text keeps them
+// after its title ("Small world peer networks No contact information
+// provided yet."), and their words ("abstract", "contact information")
+// are no topic of it.
+var placeholders = []string{
+	"An abstract is not available.",
+	"No abstract available.",
+	"Abstract not available.",
+	"No contact information provided yet.",
+	"No description available.",
+	"No description provided.",
+	"No preview available.",
+	"Full text not available.",
+}
+
+// placeholders blanks every placeholder sentence of the text: a search for
+// each, linear in the text's length.
+func (p *preparer) placeholders() {
+	for _, ph := range placeholders {
+		for off := 0; ; {
+			i := strings.Index(p.text[off:], ph)
+			if i < 0 {
+				break
+			}
+			p.blank(off+i, off+i+len(ph))
+			off += i + len(ph)
 		}
 	}
 }
@@ -383,7 +415,10 @@ func (p *preparer) markdown(ls []line) {
 		ind := len(raw) - len(t)
 		if inFence {
 			p.blank(int(l.start), int(l.end))
-			if strings.HasPrefix(t, fence) {
+			// A closing fence has no info string: "```sh" opens a block
+			// (CommonMark), so a block whose closing fence was lost at the
+			// end of a line runs on to the next bare fence.
+			if strings.HasPrefix(t, fence) && strings.TrimSpace(strings.TrimLeft(t, fence[:1])) == "" {
 				inFence = false
 			}
 			para = false
@@ -537,6 +572,16 @@ func (p *preparer) blankInline(i, j int) {
 				p.blank(close, end) // the target, keeping the link text
 				k = close + 1
 				continue
+			}
+		case ']':
+			// The target of a link whose text began on an earlier line:
+			// "[part\n1](../part-1)".
+			if k+1 < j && s[k+1] == '(' {
+				if end := strings.IndexByte(s[k+1:min(j, k+1+maxInline)], ')'); end > 0 {
+					p.blank(k, k+1+end+1)
+					k += end + 2
+					continue
+				}
 			}
 		case '`':
 			if end := strings.IndexByte(s[k+1:min(j, k+1+maxInline)], '`'); end >= 0 {

@@ -136,6 +136,12 @@ func TestPrepareMarkdown(t *testing.T) {
 		{"Use `grpc-go` and `pkg.Func()` here.\n\n- a list item\n", "grpc-go", "pkg.Func"},
 		{"Text <span class=\"x\">inner</span> end. <!-- hidden -->\n{{< shortcode >}}\n", "inner", "hidden"},
 		{"Line one of a paragraph\nline two of it.\n\n## Head\n", "paragraph line two", ""},
+		// A link whose text breaks across lines loses its target too.
+		{"Please see [part\n1](../series-part-one) for more.\n", "for more", "series-part-one"},
+		// A fence lost at the end of a line does not end the block, and a
+		// fence with an info string opens one: the next bare fence ends it.
+		{"Text before.\n\n```sh\nrun it\nout: 0 errs```\n\n```sh\nmore code\n```\n\nAfter text.\n", "After text", "errs"},
+		{"Text before.\n\n```sh\nrun it\nout: 0 errs```\n\n```sh\nmore code\n```\n\nAfter text.\n", "Text before", "more code"},
 	}
 	for _, tt := range tests {
 		got := prepare(tt.in, FormatMarkdown)
@@ -145,6 +151,20 @@ func TestPrepareMarkdown(t *testing.T) {
 		}
 		if tt.gone != "" && strings.Contains(got, tt.gone) {
 			t.Errorf("prepare(%q) = %q, kept %q", tt.in, got, tt.gone)
+		}
+	}
+}
+
+// TestPreparePlaceholders: the placeholder sentences of scraped library
+// pages are blanked wherever they stand, in any format.
+func TestPreparePlaceholders(t *testing.T) {
+	for _, ph := range placeholders {
+		in := "Quorum reads in geo-replicated stores " + ph + "\nNext line " + ph
+		for _, f := range []Format{FormatPlain, FormatMarkdown} {
+			got := prepare(in, f)
+			if strings.Contains(got, ph) || !strings.Contains(got, "Quorum reads in geo-replicated stores") || !strings.Contains(got, "Next line") {
+				t.Errorf("prepare(%q, %d) = %q", in, f, got)
+			}
 		}
 	}
 }
