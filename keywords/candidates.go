@@ -25,26 +25,28 @@ type word struct {
 // stemStat gathers the occurrences of one word stem.
 type stemStat struct {
 	key       string
-	idf       float64
-	capMid    bool // seen capitalised inside a sentence
-	lowerSeen bool // seen in lower case
+	idf2      float64 // the stem's idf, squared: its weight in a phrase (see rank)
+	capMid    bool    // seen capitalised inside a sentence
+	lowerSeen bool    // seen in lower case
 }
 
 // candidate is one distinct candidate phrase, keyed by its stems.
+// Its fields are ordered to pack it in 48 bytes.
 type candidate struct {
-	// key holds the stem indices of the phrase's words, plus one, 16 bits
-	// each, the first word in the lowest bits: maxStems < 1<<16 and
-	// MaxKeyphraseWords = 4 make it fit, and a map keyed by it needs no
-	// string per candidate.
-	key   uint64
-	tf    float64 // standalone occurrences plus weighted embedded ones
+	key   phraseKey
+	n     int16   // words in the phrase
 	maxTF int32   // standalone occurrences (a whole noun-phrase run)
 	first int32   // word index of the first occurrence
 	last  int32   // word index of the last occurrence
-	n     int32   // words in the phrase
+	tf    float64 // standalone occurrences plus weighted embedded ones
 	pos   float64 // sum over occurrences of 1/(word index+1), weighted as tf
 	score float64
 }
+
+// phraseKey holds the stem indices of a phrase's words, plus one, the
+// first word first, and zeros after the last: maxStems < 1<<16 makes them
+// fit in 16 bits, and a map keyed by it needs no string per candidate.
+type phraseKey [MaxKeyphraseWords]uint16
 
 // canStart, canEnd and inside say where a word of class c may stand in a
 // candidate. Candidates follow the noun-phrase pattern
@@ -87,6 +89,10 @@ func (s *state) addCandidates() bool {
 		for j+1 < len(ws) && ws[j+1].tok == ws[j].tok+1 && inside(ws[j+1].class) {
 			// A participle after a noun is a verb ("Buble thanked NASA").
 			if ws[j+1].class == textseg.Participle && ws[j].class == textseg.Noun {
+				break
+			}
+			if s.capBreak(j + 1) {
+				ws[j+1].name = false // it opens a sentence
 				break
 			}
 			j++
@@ -169,6 +175,16 @@ func (s *state) gerundModifier(k int) bool {
 	return ok
 }
 
+// capBreak reports whether word k, capitalised after a word in lower
+// case, starts a new phrase: a word the text also writes in lower case is
+// not a name there, so its capital marks where an unpunctuated heading or
+// title ends and the text after it begins ("... for web applications
+// Dynamic resource provisioning aims ...").
+func (s *state) capBreak(k int) bool {
+	t, p := &s.toks[s.words[k].tok], &s.toks[s.words[k-1].tok]
+	return t.Cap && !t.AllCaps && !p.Cap && s.stems[s.words[k].stem].lowerSeen
+}
+
 // nameRun reports whether word k is in a run of two or more name words.
 func (s *state) nameRun(k int) bool {
 	ws := s.words
@@ -223,9 +239,9 @@ func (s *state) addRun(i, j int) {
 // longer phrase. A phrase not seen before is left out once the text has
 // maxCandidates of them.
 func (s *state) addCandidate(i, j int, standalone bool) {
-	var key uint64
+	var key phraseKey
 	for k := i; k <= j; k++ {
-		key |= uint64(s.words[k].stem+1) << (16 * (k - i))
+		key[k-i] = uint16(s.words[k].stem + 1)
 	}
 	idx, ok := s.candIndex[key]
 	if !ok {
@@ -236,7 +252,7 @@ func (s *state) addCandidate(i, j int, standalone bool) {
 		s.cands = push(s.cands, maxCandidates, candidate{
 			key:   key,
 			first: int32(i),
-			n:     int32(j - i + 1),
+			n:     int16(j - i + 1),
 		})
 		s.candIndex[key] = idx
 	}
@@ -263,11 +279,11 @@ func (s *state) addCandidate(i, j int, standalone bool) {
 // holds such a name ("Paul Diamond", though "Paul" opens a sentence).
 func (s *state) render(text string, c *candidate) string {
 	named := false
-	for k := c.first; k < c.first+c.n; k++ {
+	for k := c.first; k < c.first+int32(c.n); k++ {
 		named = named || s.words[k].name
 	}
 	var b strings.Builder
-	for k := c.first; k < c.first+c.n; k++ {
+	for k := c.first; k < c.first+int32(c.n); k++ {
 		w := &s.words[k]
 		tok := &s.toks[w.tok]
 		if k > c.first && s.toks[s.words[k-1].tok].End < tok.Start {

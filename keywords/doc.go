@@ -12,7 +12,7 @@
 // [DefaultMaxResults]) and [WithLanguage] the text's language (one of
 // [Languages]; by default [DetectLanguage] finds it).
 //
-// The method is unsupervised: candidates are noun phrases of one to four
+// The method is unsupervised: candidates are noun phrases of one to five
 // words (the adjective-noun pattern of Hulth 2003; for languages other than
 // English, runs of words between stop words, as in RAKE), ranked by TfIdf
 // over word stems (Spärck Jones 1972; Hasan & Ng 2014) weighted by where in
@@ -35,7 +35,9 @@
 // indented code, code-like inline code, link targets, images, HTML, tables
 // and shortcodes are left out); the lines of a paragraph are read across
 // their line breaks, in Markdown and in hard-wrapped plain text; a line a
-// page repeats as furniture weighs nothing; a paper's author block between
+// page repeats as furniture weighs nothing, and neither does the
+// placeholder a scraped library page prints for a missing part ("An
+// abstract is not available."); a paper's author block between
 // its title and abstract is left out; URLs, e-mail addresses and
 // contractions are never keyphrases; and a keyphrase keeps the case of
 // names and of mixed-case words ("gRPC"). Portuguese, French, Spanish and
@@ -124,9 +126,9 @@
 // whatever callers send. Time and memory grow linearly with the text for
 // every input, not only prose: a text of [MaxTextBytes] built to be costly
 // (a megabyte of distinct made-up words, random alphanumerics, mixed
-// scripts, one repeated word) takes at most about 130 ms of one core and
-// allocates at most 32 bytes per byte of text, 34 MB (prose: about 60 ms
-// and 17 MB); see BenchmarkExtractShapes. A text keeps at most 32,768
+// scripts, one repeated word) takes at most about 150 ms of one core and
+// allocates at most 32 bytes per byte of text, 34 MB (prose: about 90 ms
+// and 21 MB); see BenchmarkExtractShapes. A text keeps at most 32,768
 // distinct word stems and 65,536 distinct candidate phrases (a megabyte of
 // scientific papers has about 7,000 and 18,000); words past those ceilings
 // are left out. A keyphrase has at most [MaxKeyphraseWords] words and

@@ -33,17 +33,18 @@ const MaxTextBytes = 1 << 20
 
 // MaxKeyphraseWords is the most words a keyphrase has (a hyphenated
 // compound such as "multi-step" is one word): longer noun phrases are
-// rare as keyphrases (Hulth 2003 counts almost none past four words), and
-// a text's longer runs of nouns yield their windows of this many words.
-const MaxKeyphraseWords = 4
+// rare as keyphrases (3% of Inspec's gold phrases have five words, 6% of
+// SemEval-2017's; few have more), and a text's longer runs of nouns yield
+// their windows of this many words.
+const MaxKeyphraseWords = 5
 
 // MaxKeyphraseBytes bounds the length of one keyphrase, in bytes of UTF-8:
 // MaxKeyphraseWords words of at most 63 bytes each and the spaces between
-// them fit in 256 bytes. A longer "word" (a URL, a hash, a line of base64,
+// them fit in 320 bytes. A longer "word" (a URL, a hash, a line of base64,
 // a run of letters with no spaces) is never part of a keyphrase: the
 // longest words of European languages ("Rindfleischetikettierungs..."
 // compounds aside) are far shorter, so this drops only what is not a word.
-const MaxKeyphraseBytes = 256
+const MaxKeyphraseBytes = 320
 
 // maxWordBytes is the longest word, in bytes, that a keyphrase may hold.
 const maxWordBytes = (MaxKeyphraseBytes - (MaxKeyphraseWords - 1)) / MaxKeyphraseWords
@@ -58,7 +59,7 @@ const maxWordBytes = (MaxKeyphraseBytes - (MaxKeyphraseWords - 1)) / MaxKeyphras
 // not yet seen, is left out, and those already kept go on being counted.
 const (
 	maxTokens     = 1 << 18 // tokens (words, numbers, runs of punctuation) read
-	maxStems      = 1 << 15 // distinct word stems; below 1<<16, see candidate.key
+	maxStems      = 1 << 15 // distinct word stems; below 1<<16, see phraseKey
 	maxCandidates = 1 << 16 // distinct candidate phrases
 )
 
@@ -83,15 +84,21 @@ const MaxResultsLimit = 100
 // concurrent use.
 //
 // The method is unsupervised:
-//   - Candidates (candidates.go) are noun phrases of one to four words that
+//   - Candidates (candidates.go) are noun phrases of one to five words that
 //     match (adjective | noun)* noun, the pattern of Hulth (2003), with word
 //     classes from a lexicon made by tagging open benchmark text (see
 //     internal/gendf); for languages other than English, runs of words
-//     between stop words and punctuation (Rose et al. 2010, RAKE).
+//     between stop words and punctuation (Rose et al. 2010, RAKE). A
+//     capital on a word the text also writes in lower case ends a run, as
+//     where a title runs into its abstract unpunctuated, and the names of
+//     citations ("Carter et al.", "(Wong & Saddler, 1992)") are no
+//     candidates.
 //   - Candidates are ranked (rank.go) by TfIdf over word stems (Spärck
-//     Jones 1972; Hasan & Ng 2014) weighted by the position of occurrences
-//     (Florescu & Caragea 2017, PositionRank) and their spread (Campos et
-//     al. 2020, YAKE).
+//     Jones 1972; Hasan & Ng 2014), each word's idf squared to favour
+//     specific terms, weighted by the position of occurrences (Florescu &
+//     Caragea 2017, PositionRank; less in English text without a title,
+//     such as a paragraph from the middle of an article) and their spread
+//     (Campos et al. 2020, YAKE).
 //   - One-word phrases are weighed by how much the text favours them: less
 //     when most of its distinct candidates have several words, as in
 //     technical writing (the statistic of KP-Miner, El-Beltagy & Rafea
@@ -106,7 +113,7 @@ const MaxResultsLimit = 100
 // The language is WithLanguage's, or detected as DetectLanguage does when
 // unset or unsupported; undetected text in the Latin script is taken as
 // English. Text in another language (for example Chinese, Japanese or
-// Greek) has no stop list or stemmer: its phrases are runs of up to four
+// Greek) has no stop list or stemmer: its phrases are runs of up to five
 // words between punctuation (for Chinese and Japanese, UAX #29 makes each
 // ideograph a word), ranked as above but without document frequencies.
 func Extract(text string, opts ...Option) []Keyphrase {
@@ -211,7 +218,7 @@ type state struct {
 	cacheLang string            // language of stemCache
 	stemmer   textseg.StemmerEnv
 	cands     []candidate
-	candIndex map[uint64]int32 // candidate.key -> index in cands
+	candIndex map[phraseKey]int32 // candidate.key -> index in cands
 	order     []int32
 	// embedScale weighs occurrences inside longer phrases: frequencies
 	// of short texts are too small to rely on.
@@ -222,7 +229,7 @@ var statePool = sync.Pool{New: func() any {
 	return &state{
 		stemIndex: make(map[string]int32),
 		stemCache: make(map[string]string),
-		candIndex: make(map[uint64]int32),
+		candIndex: make(map[phraseKey]int32),
 	}
 }}
 
@@ -263,7 +270,7 @@ func (s *state) release() {
 	s.order = reuse(s.order, keep)
 	if len(s.stemIndex) > keep || len(s.candIndex) > keep {
 		s.stemIndex = make(map[string]int32)
-		s.candIndex = make(map[uint64]int32)
+		s.candIndex = make(map[phraseKey]int32)
 	} else {
 		clear(s.stemIndex)
 		clear(s.candIndex)
@@ -327,11 +334,81 @@ func (s *state) classify(text string) bool {
 		}
 		s.words = append(s.words, word{tok: int32(i), stem: si, class: class})
 	}
+	s.markCitations(text)
 	s.markNames()
 	if en {
 		s.markSVerbs(text)
 	}
 	return true
+}
+
+// markCitations makes stop words of the names in citations, which name
+// the authors of other work, not topics of the text: a word before "et
+// al" ("Carter et al. [3]"), and the words of a bracketed group that holds
+// a year and otherwise only capitalised words and stop words ("(Wong &
+// Saddler, 1992)", "[Molloy and Stepinski 2007a]"). A bracketed group of
+// lower-case words ("(the 2008 crisis)") is not a citation. It costs one
+// pass over the tokens, looking at most citationTokens ahead.
+func (s *state) markCitations(text string) {
+	ws, toks := s.words, s.toks
+	for k := range ws {
+		t := int(ws[k].tok)
+		if t+2 < len(toks) && toks[t+1].Lower == "et" &&
+			(toks[t+2].Lower == "al" || toks[t+2].Kind == textseg.Break && t+3 < len(toks) && toks[t+3].Lower == "al") {
+			ws[k].class = classStop
+		}
+	}
+	k := 0 // the first word after token i
+	for i := 0; i < len(toks); i++ {
+		if toks[i].Kind != textseg.Break || !strings.ContainsAny(text[toks[i].Start:toks[i].End], "([") {
+			continue
+		}
+		for k < len(ws) && int(ws[k].tok) <= i {
+			k++
+		}
+		end, year, names := -1, false, true
+		m := k
+		for j := i + 1; j < len(toks) && j <= i+citationTokens && names; j++ {
+			t := &toks[j]
+			if t.Kind == textseg.Break {
+				if p := text[t.Start:t.End]; strings.ContainsAny(p, ")]") {
+					end = j
+					break
+				} else if strings.ContainsAny(p, "([\n") {
+					break
+				}
+				continue
+			}
+			if t.Kind == textseg.Number || t.Kind == textseg.Word && len(t.Lower) == 5 && t.Lower[4] >= 'a' && t.Lower[4] <= 'z' {
+				year = year || isYear(t.Lower[:min(4, len(t.Lower))])
+			}
+			for m < len(ws) && int(ws[m].tok) < j {
+				m++
+			}
+			if t.Kind == textseg.Word && !t.Cap && !isYear(t.Lower[:min(4, len(t.Lower))]) && (m == len(ws) || int(ws[m].tok) != j || ws[m].class != classStop) {
+				names = false
+			}
+		}
+		if end < 0 || !year || !names {
+			continue
+		}
+		for m := k; m < len(ws) && int(ws[m].tok) < end; m++ {
+			ws[m].class = classStop
+		}
+		i = end - 1
+	}
+}
+
+// citationTokens is the most tokens markCitations reads inside brackets.
+const citationTokens = 24
+
+// isYear reports whether w is a year of the last two centuries, as
+// citations give them: "1992", "2007".
+func isYear(w string) bool {
+	if len(w) != 4 || !(w[:2] == "19" || w[:2] == "20") {
+		return false
+	}
+	return w[2] >= '0' && w[2] <= '9' && w[3] >= '0' && w[3] <= '9'
 }
 
 // stemOf returns the index in s.stems of the stem of the lower-case word
@@ -361,12 +438,13 @@ func (s *state) stemOf(lower string, en bool) (int32, bool) {
 		return 0, false
 	}
 	si = int32(len(s.stems))
-	st := stemStat{key: key, idf: 1}
+	st := stemStat{key: key, idf2: 1}
 	if en {
-		st.idf = idfUnseen
+		idf := idfUnseen
 		if v, ok := idfTable[key]; ok {
-			st.idf = float64(v)
+			idf = float64(v)
 		}
+		st.idf2 = idf * idf
 	}
 	s.stems = push(s.stems, maxStems, st)
 	s.stemIndex[key] = si

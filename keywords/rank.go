@@ -23,13 +23,17 @@ var params = struct {
 	// frequencies carry little evidence).
 	embedWeight, embedUnigram, embedLen float64
 	// posWeight weighs the position of a phrase's occurrences.
-	posWeight float64
+	// posWeightUntitled replaces it for an English text that does not open
+	// with a title (a headline line, see headlineWords): a paragraph taken
+	// from the middle of an article has no lead that names its topics, and
+	// in English the words' document frequencies tell its specific phrases
+	// from its common ones. Without document frequencies (other
+	// languages), position stays the main evidence of a topic, as in a news
+	// transcript whose first sentence is its lead.
+	posWeight, posWeightUntitled float64
 	// spreadWeight weighs how far apart a phrase's first and last
 	// occurrences are, as a share of the text.
 	spreadWeight float64
-	// unigramIDFExp damps the idf of one-word phrases, which are less
-	// often keyphrases than their idf alone suggests.
-	unigramIDFExp float64
 	// multiShareExp and multiShareMid weigh one-word phrases by the
 	// share of the text's distinct candidates that have several words:
 	// exp(multiShareExp × (multiShareMid − share)).
@@ -43,36 +47,39 @@ var params = struct {
 	// in news and half of it in papers (it was 1 to 21 from 5% to 10%).
 	nameBoost, nameLow, nameHigh float64
 }{
-	maxWords:      MaxKeyphraseWords,
-	tfExp:         1.5,
-	embedWeight:   1,
-	embedUnigram:  0.4,
-	embedLen:      1000,
-	posWeight:     3,
-	spreadWeight:  1,
-	unigramIDFExp: 0.8,
-	multiShareExp: 10,
-	multiShareMid: 0.4,
-	nameBoost:     60,
-	nameLow:       0.04,
-	nameHigh:      0.13,
+	maxWords:          MaxKeyphraseWords,
+	tfExp:             1.5,
+	embedWeight:       1,
+	embedUnigram:      0.4,
+	embedLen:          1000,
+	posWeight:         3,
+	posWeightUntitled: 1,
+	spreadWeight:      1,
+	multiShareExp:     10,
+	multiShareMid:     0.4,
+	nameBoost:         60,
+	nameLow:           0.04,
+	nameHigh:          0.13,
 }
 
 // rank scores the candidates and returns the best n, rendered from text.
 //
 // A candidate c of the words w1..wm in a text of N words scores
 //
-//		tf(c)^1.5 × Σ idf(wi) × (1 + 3·P(c)) × (1 + S(c)) × U(c)
+//		tf(c)^1.5 × Σ idf(wi)² × (1 + w·P(c)) × (1 + S(c)) × U(c)
 //
 //	  - tf(c) counts c's standalone occurrences plus, weighted, its
 //	    occurrences inside longer candidates (Hasan & Ng 2014 on TfIdf).
 //	  - idf is the inverse document frequency of each word's stem in the
-//	    reference documents (Spärck Jones 1972), 1 outside English; for a
-//	    one-word phrase it is raised to the power 0.8. Summing over the words
-//	    favours specific multi-word terms.
+//	    reference documents (Spärck Jones 1972), 1 outside English. Summing
+//	    over the words favours specific multi-word terms; squaring each
+//	    favours the phrases of rare words ("hydrogen bonding network") over
+//	    those of common ones ("previous studies", "key role").
 //	  - P(c) is the mean over c's occurrences of 1/position (in words),
 //	    times N/10: phrases used early, in a title or abstract, rank higher
-//	    (Florescu & Caragea 2017, PositionRank).
+//	    (Florescu & Caragea 2017, PositionRank). The weight w is 3, or 1
+//	    for English text that does not open with a title line (a paragraph
+//	    from the middle of an article, whose first words are no lead).
 //	  - S(c) is the spread of c, the distance between its first and last
 //	    occurrences over N: topics recur across the text (Campos et al.
 //	    2020, YAKE).
@@ -89,6 +96,10 @@ func (s *state) rank(text string, n int) []Keyphrase {
 	}
 	nw := float64(len(s.words))
 	uni := s.unigramWeight()
+	pw := params.posWeight
+	if s.headlineWords(text) == 0 && s.lang == "en" {
+		pw = params.posWeightUntitled
+	}
 	s.order = slices.Grow(s.order[:0], len(s.cands))
 	for i := range s.cands {
 		c := &s.cands[i]
@@ -97,9 +108,9 @@ func (s *state) rank(text string, n int) []Keyphrase {
 		}
 		var idfSum float64
 		joined, capped := false, true
-		for k := int32(0); k < c.n; k++ {
+		for k := int32(0); k < int32(c.n); k++ {
 			if w := &s.words[c.first+k]; w.class != classStop {
-				idfSum += s.stems[w.stem].idf
+				idfSum += s.stems[w.stem].idf2
 				capped = capped && s.toks[w.tok].Cap
 			} else {
 				joined = true
@@ -113,10 +124,10 @@ func (s *state) rank(text string, n int) []Keyphrase {
 			continue
 		}
 		if c.n == 1 {
-			idfSum = uni * math.Pow(idfSum, params.unigramIDFExp)
+			idfSum *= uni
 		}
 		c.score = math.Pow(c.tf, params.tfExp) * idfSum *
-			(1 + params.posWeight*c.pos/c.tf*nw/10) *
+			(1 + pw*c.pos/c.tf*nw/10) *
 			(1 + params.spreadWeight*float64(c.last-c.first)/nw)
 		s.order = append(s.order, int32(i))
 	}
@@ -194,11 +205,11 @@ func (s *state) unigramWeight() float64 {
 // contained reports whether the stems of c are a run of the stems of one
 // of the candidates kept.
 func (s *state) contained(c *candidate, kept []int32) bool {
-	mask := uint64(1)<<(16*c.n) - 1 // c.n = 4 makes the shift 64: all ones
+	short := c.key[:c.n]
 	for _, k := range kept {
 		long := &s.cands[k]
-		for off := int32(0); off+c.n <= long.n && long.n > c.n; off++ {
-			if long.key>>(16*off)&mask == c.key {
+		for off := int16(0); off+c.n <= long.n && long.n > c.n; off++ {
+			if slices.Equal(long.key[off:off+c.n], short) {
 				return true
 			}
 		}
@@ -214,15 +225,14 @@ func (s *state) shifted(c *candidate, kept []int32) bool {
 	if c.n < 3 {
 		return false
 	}
-	m := 16 * uint64(c.n-1)
-	mask := uint64(1)<<m - 1
+	n := c.n
 	for _, k := range kept {
 		o := &s.cands[k]
-		if o.n != c.n {
+		if o.n != n {
 			continue
 		}
 		// c's first n-1 words are o's last n-1, or the other way round.
-		if c.key&mask == o.key>>16&mask || o.key&mask == c.key>>16&mask {
+		if slices.Equal(c.key[:n-1], o.key[1:n]) || slices.Equal(o.key[:n-1], c.key[1:n]) {
 			return true
 		}
 	}
