@@ -4,15 +4,14 @@
 // library through the replace directive below.
 module github.com/seed717b8fd8/grpcexamples/deploy
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/seed717b8fd8/grpcexamples v0.0.0
 	go.uber.org/goleak v1.3.0
-	google.golang.org/grpc v1.84.0
-	// v0.35.6: the newest k8s.io/api and apimachinery whose go.mod needs at
-	// most go 1.25 and keeps google.golang.org/protobuf at the library's
-	// v1.36.11 (from v0.35.7 on, apimachinery needs a protobuf pre-release).
+	google.golang.org/grpc v1.85.0
+	// v0.35.6: from v0.35.7 on, k8s.io/apimachinery needs a pre-release of
+	// google.golang.org/protobuf, which the library does not take.
 	k8s.io/api v0.35.6
 	k8s.io/apimachinery v0.35.6
 	sigs.k8s.io/yaml v1.6.0
@@ -20,18 +19,18 @@ require (
 
 require (
 	github.com/fxamacker/cbor/v2 v2.9.0 // indirect
-	github.com/go-logr/logr v1.4.3 // indirect
+	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/kr/text v0.2.0 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
 	github.com/modern-go/reflect2 v1.0.3-0.20250322232337-35a7c28c31ee // indirect
 	github.com/x448/float16 v0.8.4 // indirect
 	go.yaml.in/yaml/v2 v2.4.3 // indirect
-	golang.org/x/net v0.57.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
-	golang.org/x/text v0.40.0 // indirect
-	google.golang.org/genproto/googleapis/rpc v0.0.0-20260706201446-f0a921348800 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 	k8s.io/kube-openapi v0.0.0-20250910181357-589584f1c912 // indirect

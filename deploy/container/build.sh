@@ -4,7 +4,7 @@
 # are warm.
 #
 #   bash deploy/container/build.sh
-#   GO_IMAGE=golang:1.25-bookworm bash deploy/container/build.sh  # a build stage from a registry
+#   GO_IMAGE=golang:1.26-bookworm bash deploy/container/build.sh  # a build stage from a registry
 #
 # No registry is reachable here, so the build stage cannot start FROM
 # golang:...: unless GO_IMAGE is set, the script first makes a local image,

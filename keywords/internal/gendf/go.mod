@@ -3,7 +3,7 @@
 // it uses (github.com/jdkato/prose/v3).
 module github.com/seed717b8fd8/grpcexamples/keywords/internal/gendf
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/jdkato/prose/v3 v3.2.3
