@@ -14,7 +14,6 @@ import (
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/authz"
@@ -210,7 +209,9 @@ func authenticate(tokens *tokenTable) auth.AuthFunc {
 		}
 		md.Delete("authorization")
 		md.Set(identityHeader, identity)
-		logging.AddFields(ctx, logging.Fields{"auth.identity", identity})
+		if c := callFrom(ctx); c != nil {
+			c.identity = identity
+		}
 		return metadata.NewIncomingContext(ctx, md), nil
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/seed717b8fd8/grpcexamples/internal/telemetry"
@@ -60,6 +61,43 @@ const (
 
 	// defaultSlow is the duration past which an OK call is logged.
 	defaultSlow = time.Second
+
+	// defaultMaxConnections is the most connections the server holds open
+	// at once; past it, new ones wait in the kernel's accept queue until
+	// one closes. It keeps the server below its open-file limit (a
+	// connection is a file descriptor), which would otherwise fail every
+	// new connection and the server's own files alike. A connection that
+	// sends nothing holds about 10 KiB, an idle HTTP/2 connection about
+	// 20 KiB; 4096 of them, under 100 MB.
+	defaultMaxConnections = 4096
+
+	// defaultConnectionTimeout is how long a new connection may take to
+	// complete its TLS handshake and send the HTTP/2 preface and settings,
+	// instead of grpc-go's 120 s: a client does it in one round trip, and a
+	// connection that sends nothing holds a file descriptor and a goroutine
+	// until then.
+	defaultConnectionTimeout = 10 * time.Second
+
+	// defaultFirstMessageTimeout is how long a call may wait for its first
+	// request message after its headers. A client sends them together; a
+	// call whose request never comes holds a goroutine (and, for a unary
+	// call, waits where no interceptor sees it) until it is cut.
+	defaultFirstMessageTimeout = 10 * time.Second
+
+	// defaultMaxCalls is the most calls in flight across all connections:
+	// ten connections' worth of -max-concurrent-streams. Each call holds a
+	// goroutine and its request (up to -max-recv-bytes); the limit bounds
+	// what many connections together make the server hold, where
+	// -max-concurrent-streams bounds one. Past it, a new call takes the
+	// place of the oldest call still waiting for its request, if any, else
+	// it is refused with ResourceExhausted.
+	defaultMaxCalls = 10 * defaultMaxConcurrentStreams
+
+	// defaultLogRate is the most call log lines a second at INFO and above
+	// (failed, slow and cut calls); lines past it are dropped and counted
+	// (log.dropped_before on the next line written), so that a client
+	// sending failing calls in a loop cannot fill the disk.
+	defaultLogRate = 100
 
 	// defaultKeepaliveMinTime is the shortest interval at which a client
 	// may ping; a client pinging more often gets GOAWAY "too_many_pings"
@@ -120,7 +158,14 @@ type config struct {
 
 	logLevel        slog.Level
 	slow            time.Duration
+	logRate         int
 	maxCallDuration time.Duration
+
+	maxConnections      int
+	connectionTimeout   time.Duration
+	firstMessageTimeout time.Duration
+	maxCalls            int
+	streamWorkers       int
 
 	maxConcurrentStreams uint
 	maxRecvBytes         int
@@ -159,7 +204,14 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "least `level` logged: debug (every call), info, warn or error")
 	fs.DurationVar(&c.slow, "slow", defaultSlow, "log OK calls that take at least this long (unary at WARN, streams at INFO); 0 = never")
+	fs.IntVar(&c.logRate, "log-rate", defaultLogRate, "most call log lines a second at info and above; more are dropped and counted; 0 = no limit")
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", defaultMaxCallDuration, "longest a call may run before it ends with DeadlineExceeded (health Watch excepted); 0 = no limit")
+
+	fs.IntVar(&c.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; more wait to be accepted; 0 = no limit")
+	fs.DurationVar(&c.connectionTimeout, "connection-timeout", defaultConnectionTimeout, "longest a new connection may take to finish its TLS handshake and HTTP/2 preface before it is closed")
+	fs.DurationVar(&c.firstMessageTimeout, "first-message-timeout", defaultFirstMessageTimeout, "longest a call may wait for its first request message before it is cut; 0 = no limit")
+	fs.IntVar(&c.maxCalls, "max-calls", defaultMaxCalls, "most calls in flight across all connections; past it the oldest call without a request message is cut, or the new one refused with ResourceExhausted; 0 = no limit")
+	fs.IntVar(&c.streamWorkers, "stream-workers", runtime.GOMAXPROCS(0), "goroutines kept to run calls, reused from call to call (when all are busy, a call gets a goroutine of its own); 0 = a new goroutine per call")
 
 	fs.UintVar(&c.maxConcurrentStreams, "max-concurrent-streams", defaultMaxConcurrentStreams, "most calls open at once on one connection; more wait; 0 = no limit")
 	fs.IntVar(&c.maxRecvBytes, "max-recv-bytes", defaultMaxRecvBytes, "largest request message in bytes; larger ones fail with ResourceExhausted")
@@ -206,9 +258,21 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		{"keepalive-min-time", c.keepaliveMinTime}, {"max-connection-idle", c.maxConnectionIdle},
 		{"max-connection-age", c.maxConnectionAge}, {"max-connection-age-grace", c.maxConnectionAgeGrace},
 		{"keepalive-time", c.keepaliveTime}, {"keepalive-timeout", c.keepaliveTimeout},
+		{"first-message-timeout", c.firstMessageTimeout},
 	} {
 		if d.v < 0 {
 			return c, fmt.Errorf("-%s %v: want a duration of 0 or more", d.name, d.v)
+		}
+	}
+	if c.connectionTimeout <= 0 {
+		return c, fmt.Errorf("-connection-timeout %v: want a duration above 0", c.connectionTimeout)
+	}
+	for _, n := range []struct {
+		name string
+		v    int
+	}{{"log-rate", c.logRate}, {"max-connections", c.maxConnections}, {"max-calls", c.maxCalls}, {"stream-workers", c.streamWorkers}} {
+		if n.v < 0 || n.v > math.MaxInt32 {
+			return c, fmt.Errorf("-%s %d: want 0 to %d", n.name, n.v, math.MaxInt32)
 		}
 	}
 	if c.maxRecvBytes <= 0 || c.maxSendBytes <= 0 || c.maxHeaderBytes == 0 {

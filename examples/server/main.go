@@ -134,6 +134,7 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
 	"google.golang.org/grpc"
 )
 
@@ -172,6 +173,11 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 	if err != nil {
 		s.grpc.Stop() // its health server's goroutines, if any
 		return err
+	}
+	if s.cfg.maxConnections > 0 {
+		// Past the limit, Accept waits for a connection to close; new
+		// connections wait in the kernel's accept queue meanwhile.
+		lis = netutil.LimitListener(lis, s.cfg.maxConnections)
 	}
 	s.log.Info("listening", "addr", lis.Addr().String(), "tls", s.cfg.tlsCert != "", "mtls", s.cfg.tlsClientCA != "",
 		"auth_tokens", s.cfg.authTokens != "", "authz_policy", s.cfg.authzPolicy != "", "otel", s.cfg.otel,

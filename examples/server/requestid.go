@@ -6,10 +6,10 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
 )
@@ -28,42 +28,59 @@ const requestIDHeader = "x-request-id"
 // span of the call, so a caller must not choose its size or its bytes.
 const maxRequestIDLen = 128
 
-type requestIDKey struct{}
-
 // requestID returns the call's request id, or "" outside a call.
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if c := callFrom(ctx); c != nil {
+		return c.id
+	}
+	return ""
 }
 
-// withRequestID gives the call its request id: the caller's x-request-id
-// if it is valid, else a new random one (crypto/rand.Text: 26 base32
-// characters). The id goes into the context (where the logHandler finds
-// it for every log line of the call), into the response trailer (so the
-// caller can quote it in a bug report), and onto the call's span as
-// request.id, with the peer's address as network.peer.address and
-// network.peer.port (otelgrpc leaves those off server spans).
-func withRequestID(ctx context.Context, setTrailer func(metadata.MD)) context.Context {
-	id := ""
-	if v := metadata.ValueFromIncomingContext(ctx, requestIDHeader); len(v) > 0 && validRequestID(v[0]) {
-		id = v[0]
-	} else {
-		id = rand.Text()
+// requestIDFrom returns the request id of a call whose request metadata is
+// md: the caller's x-request-id if it is valid, else a new one.
+func requestIDFrom(md metadata.MD) string {
+	if v := md[requestIDHeader]; len(v) > 0 && validRequestID(v[0]) {
+		return v[0]
 	}
-	setTrailer(metadata.Pairs(requestIDHeader, id))
-	if span := trace.SpanFromContext(ctx); span.IsRecording() {
-		attrs := []attribute.KeyValue{attribute.String("request.id", id)}
-		if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
-			if host, port, err := net.SplitHostPort(p.Addr.String()); err == nil {
-				attrs = append(attrs, attribute.String("network.peer.address", host))
-				if n, err := strconv.Atoi(port); err == nil {
-					attrs = append(attrs, attribute.Int("network.peer.port", n))
-				}
+	return newRequestID()
+}
+
+// requestIDs are this process's ids: a random prefix of 10 base32
+// characters (50 bits, drawn at start-up, so that replicas do not share
+// ids) and a counter in base 36, as in "K7QX2M4ZPA-1f3". A counter costs
+// one allocation a call where a random id of the same strength would cost
+// a read of the system's random source as well.
+var requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func init() { requestIDs.prefix = rand.Text()[:10] + "-" }
+
+func newRequestID() string {
+	var b [32]byte
+	return string(strconv.AppendUint(append(b[:0], requestIDs.prefix...), requestIDs.n.Add(1), 36))
+}
+
+// traceRequest puts the call's request id on its span as request.id, with
+// the peer's address as network.peer.address and network.peer.port
+// (otelgrpc leaves those off server spans). It does nothing for a call
+// that is not traced.
+func traceRequest(ctx context.Context, id string) {
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	attrs := []attribute.KeyValue{attribute.String("request.id", id)}
+	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
+		if host, port, err := net.SplitHostPort(p.Addr.String()); err == nil {
+			attrs = append(attrs, attribute.String("network.peer.address", host))
+			if n, err := strconv.Atoi(port); err == nil {
+				attrs = append(attrs, attribute.Int("network.peer.port", n))
 			}
 		}
-		span.SetAttributes(attrs...)
 	}
-	return context.WithValue(ctx, requestIDKey{}, id)
+	span.SetAttributes(attrs...)
 }
 
 func validRequestID(id string) bool {
@@ -77,26 +94,6 @@ func validRequestID(id string) bool {
 	}
 	return true
 }
-
-// unaryRequestID and streamRequestID run withRequestID first on every
-// call, before the logging interceptor, so that its lines carry the id.
-func unaryRequestID(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	ctx = withRequestID(ctx, func(md metadata.MD) { _ = grpc.SetTrailer(ctx, md) }) // fails only outside a call
-	return handler(ctx, req)
-}
-
-func streamRequestID(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	ctx := withRequestID(ss.Context(), ss.SetTrailer)
-	return handler(srv, contextStream{ss, ctx})
-}
-
-// contextStream is a server stream with a context of the interceptor's.
-type contextStream struct {
-	grpc.ServerStream
-	ctx context.Context
-}
-
-func (s contextStream) Context() context.Context { return s.ctx }
 
 // logHandler adds to every record logged with a call's context the call's
 // request.id and, when the call is traced, its trace_id and span_id, so

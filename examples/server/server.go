@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
 	// gzip: clients may compress requests (and get compressed responses).
 	// A request still may not exceed -max-recv-bytes once decompressed.
+	"golang.org/x/time/rate"
 	_ "google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -49,7 +49,8 @@ type server struct {
 	drained chan struct{} // closed when the drain ends; ends health Watch streams
 	log     *slog.Logger  // lifecycle lines: always at INFO and above
 	metrics *promMetrics  // nil without -metrics-addr
-	closers []func()      // run once the server has stopped: authz watcher, telemetry flush
+	gate    *callGate
+	closers []func() // run once the server has stopped: authz watcher, telemetry flush
 }
 
 // newServer builds the server cfg describes, logging to logOut.
@@ -76,17 +77,25 @@ func newServerWith(cfg config, logOut io.Writer, tel *telemetry.Providers) (_ *s
 		}
 	}()
 
-	logCalls := callLogger{log: callLog, slow: cfg.slow}
-	logOpts := loggingOptions(cfg.logLevel)
-	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(recoverPanic(callLog))}
-	// Outermost first. The request id comes first so that every line of the
-	// call carries it. The log and the metrics see the status the client
-	// gets, including a refusal by authentication or authorization, the
-	// Internal a panic becomes and the DeadlineExceeded of a call cut at
-	// -max-call-duration; recovery is innermost, next to the handler.
-	unary := []grpc.UnaryServerInterceptor{unaryRequestID, logging.UnaryServerInterceptor(logCalls, logOpts...)}
-	stream := []grpc.StreamServerInterceptor{streamRequestID, logging.StreamServerInterceptor(logCalls, logOpts...)}
+	obs := &observer{log: callLog, slow: cfg.slow, debug: cfg.logLevel <= slog.LevelDebug, traced: tel != nil || cfg.otel != ""}
+	if cfg.logRate > 0 {
+		obs.limit = rate.NewLimiter(rate.Limit(cfg.logRate), cfg.logRate)
+	}
+	s.gate = newCallGate(cfg.maxCalls, cfg.maxCallDuration, cfg.firstMessageTimeout, s.earlyEnd(obs))
+	obs.gate = s.gate
+	s.closers = append(s.closers, s.gate.close)
+	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(obs.recoverPanic)}
+	// Outermost first. The observer comes first so that it sees the status
+	// the client gets, including a refusal by authentication or
+	// authorization, the Internal a panic becomes and the DeadlineExceeded
+	// of a call cut at -max-call-duration; recovery is innermost, next to
+	// the handler.
+	unary := []grpc.UnaryServerInterceptor{obs.unary}
+	stream := []grpc.StreamServerInterceptor{obs.stream}
 	opts := []grpc.ServerOption{
+		grpc.InTapHandle(s.gate.tap),
+		grpc.ConnectionTimeout(cfg.connectionTimeout),
+		grpc.NumStreamWorkers(uint32(cfg.streamWorkers)),
 		grpc.MaxConcurrentStreams(uint32(cfg.maxConcurrentStreams)),
 		grpc.MaxRecvMsgSize(cfg.maxRecvBytes),
 		grpc.MaxSendMsgSize(cfg.maxSendBytes),
@@ -104,7 +113,7 @@ func newServerWith(cfg config, logOut io.Writer, tel *telemetry.Providers) (_ *s
 		}),
 	}
 	if cfg.metricsAddr != "" {
-		s.metrics = newPromMetrics()
+		s.metrics = newPromMetrics(s.gate.inFlight)
 		u, st := s.metrics.interceptors()
 		unary, stream = append(unary, u), append(stream, st)
 	}
@@ -126,11 +135,6 @@ func newServerWith(cfg config, logOut io.Writer, tel *telemetry.Providers) (_ *s
 		s.closers = append(s.closers, az.Close)
 		unary = append(unary, selector.UnaryServerInterceptor(az.unary, guarded))
 		stream = append(stream, selector.StreamServerInterceptor(az.stream, guarded))
-	}
-	if cfg.maxCallDuration > 0 {
-		opts = append(opts, grpc.InTapHandle(callDeadline(cfg.maxCallDuration)))
-		unary = append(unary, unaryCallTooLong(cfg.maxCallDuration))
-		stream = append(stream, streamCallTooLong(cfg.maxCallDuration))
 	}
 	unary = append(unary, recovery.UnaryServerInterceptor(recoverOpts...))
 	stream = append(stream, recovery.StreamServerInterceptor(recoverOpts...))
@@ -212,4 +216,16 @@ func (s *server) close() {
 		c()
 	}
 	s.closers = nil
+}
+
+// earlyEnd reports a call that ended before its handler started: a log
+// line through the observer (rate-limited) and, with -metrics-addr, the
+// grpcexamples_server_calls_ended_early_total counter.
+func (s *server) earlyEnd(obs *observer) func(*call, string) {
+	return func(c *call, reason string) {
+		obs.early(c, reason)
+		if s.metrics != nil {
+			s.metrics.endedEarly.WithLabelValues(reason).Inc()
+		}
+	}
 }

@@ -57,14 +57,33 @@ var latencyBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1
 type promMetrics struct {
 	reg     *prometheus.Registry
 	metrics *grpcprom.ServerMetrics
+	// endedEarly counts the calls that ended before their handler
+	// started, by reason (the gate's reason* constants): the calls
+	// go-grpc-middleware's interceptors never see.
+	endedEarly *prometheus.CounterVec
 }
 
-func newPromMetrics() *promMetrics {
+// newPromMetrics makes the server's metrics; inFlight reads the gate's
+// count of calls in flight.
+func newPromMetrics(inFlight func() int) *promMetrics {
 	m := &promMetrics{
 		reg:     prometheus.NewRegistry(),
 		metrics: grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram(grpcprom.WithHistogramBuckets(latencyBuckets))),
+		endedEarly: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "grpcexamples_server_calls_ended_early_total",
+			Help: "Calls that ended before their handler started, by reason: refused or evicted under -max-calls, " +
+				"no request within -first-message-timeout, the client's deadline, or ended otherwise (reset, closed, unknown method, undecodable request).",
+		}, []string{"reason"}),
 	}
-	m.reg.MustRegister(m.metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, r := range []string{reasonRefused, reasonEvicted, reasonNoRequest, reasonDeadline, reasonEnded} {
+		m.endedEarly.WithLabelValues(r) // a zero series for every reason, before the first scrape
+	}
+	m.reg.MustRegister(m.metrics, m.endedEarly,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "grpcexamples_server_calls_in_flight",
+			Help: "Calls in flight across all connections, the count -max-calls bounds.",
+		}, func() float64 { return float64(inFlight()) }),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
