@@ -107,6 +107,7 @@
 //	text         TEXT_INVALID_UTF8         offsetBytes (direct calls of the Server only)
 //	max_results  MAX_RESULTS_OUT_OF_RANGE  value, min, max
 //	language     LANGUAGE_UNSUPPORTED      supportedLanguages ("da,de,en,...")
+//	id           ID_TOO_LONG               lengthBytes, limitBytes
 //
 // Read them with status.FromError and (*status.Status).Details (errdetails
 // is google.golang.org/genproto/googleapis/rpc/errdetails):
@@ -133,9 +134,11 @@
 // scientific papers has about 7,000 and 18,000); words past those ceilings
 // are left out. A keyphrase has at most [MaxKeyphraseWords] words and
 // [MaxKeyphraseBytes] bytes, a response at most [MaxResultsLimit]
-// keyphrases. [ExtractContext] and the service look at the call's context
+// keyphrases ([MaxResponseBytes] encoded, with an id of at most
+// [MaxIDBytes]). [ExtractContext] and the service look at the call's context
 // every 4,096 tokens, words or candidates. A [Server] runs at most
-// [WithMaxConcurrentExtractions] extractions at once (default GOMAXPROCS);
+// [WithMaxConcurrentExtractions] extractions at once (default
+// [DefaultMaxConcurrentExtractions], GOMAXPROCS - 1);
 // the host's grpc.MaxConcurrentStreams bounds how many calls wait for a
 // slot, and grpc.MaxRecvMsgSize the size of a request.
 package keywords
