@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,16 +143,18 @@ func (c *call) Deadline() (time.Time, bool) {
 	return c.deadline, true
 }
 
-// Err reports a call the gate cut for time (-max-call-duration,
-// -first-message-timeout) as context.DeadlineExceeded, as a deadline would:
-// grpc-go writes the status of a call whose Recv fails on its own, before
-// the handler returns, from this error, so the client sees
-// DeadlineExceeded whichever comes first. A call cut to make room under
-// -max-calls reports context.Canceled.
+// Err reports a call the gate cut as context.DeadlineExceeded, as a
+// deadline would: it ran too long, or its first request message did not
+// come in time (by -first-message-timeout, or before the server, at
+// -max-calls, needed its place). grpc-go writes the status of a call whose
+// Recv fails on its own, before the handler returns, from this error, so
+// the client sees DeadlineExceeded whether grpc-go's status or the
+// observer's (which names the flag) is written first.
 func (c *call) Err() error {
 	err := c.Context.Err()
 	if err == context.Canceled {
-		if cause := context.Cause(c.Context); cause == errCallTooLong || cause == errNoRequest {
+		switch context.Cause(c.Context) {
+		case errCallTooLong, errNoRequest, errEvicted:
 			return context.DeadlineExceeded
 		}
 	}
@@ -326,8 +327,8 @@ func (g *callGate) cutStatus(c *call) error {
 		return status.Errorf(codes.DeadlineExceeded,
 			"no request message arrived within %v of the call's start (the server's -first-message-timeout flag)", g.firstMsg)
 	case errEvicted:
-		return status.Error(codes.ResourceExhausted, fmt.Sprintf(
-			"the server reached its limit of %d calls in flight (-max-calls) and cut this one, which had sent no request message", g.maxCalls))
+		return status.Errorf(codes.DeadlineExceeded,
+			"no request message arrived before the server reached its limit of %d calls in flight (its -max-calls flag) and cut this call, the oldest waiting for one", g.maxCalls)
 	}
 	return nil
 }

@@ -27,9 +27,9 @@ import (
 //	Panic(StringValue) -> panics with the value
 //	Fail(Int64Value n) -> FailedPrecondition with an n-byte message
 //	Deadline(Empty)    -> Int64Value: nanoseconds left before the call's deadline, -1 if none
-//	Block              -> server stream: sends its header, counts itself in entered,
+//	Block(StringValue) -> server stream: sends its header, counts itself in entered,
 //	                      then waits for the call to end
-//	PanicStream        -> server stream that panics
+//	PanicStream(StringValue) -> server stream that panics
 //	Size(BytesValue)   -> Int64Value: the request's byte count, decompressed
 //	Whoami(Empty)      -> Struct: what the handler knows of its caller: the
 //	                      client certificate's subject, the authenticated
@@ -75,6 +75,11 @@ func (p *probe) desc() *grpc.ServiceDesc {
 		},
 		Streams: []grpc.StreamDesc{
 			{StreamName: "Block", ServerStreams: true, Handler: func(_ any, ss grpc.ServerStream) error {
+				// Read the request first, as generated server-streaming
+				// handlers do.
+				if err := ss.RecvMsg(new(wrapperspb.StringValue)); err != nil {
+					return err
+				}
 				if err := ss.SendHeader(nil); err != nil {
 					return err
 				}
@@ -82,7 +87,10 @@ func (p *probe) desc() *grpc.ServiceDesc {
 				<-ss.Context().Done()
 				return status.FromContextError(ss.Context().Err()).Err()
 			}},
-			{StreamName: "PanicStream", ServerStreams: true, Handler: func(any, grpc.ServerStream) error {
+			{StreamName: "PanicStream", ServerStreams: true, Handler: func(_ any, ss grpc.ServerStream) error {
+				if err := ss.RecvMsg(new(wrapperspb.StringValue)); err != nil {
+					return err
+				}
 				panic("probe stream panic")
 			}},
 		},
