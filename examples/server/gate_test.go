@@ -71,7 +71,9 @@ func TestMaxCalls(t *testing.T) {
 	metrics := metricsOf(t, logs)
 	ctx := t.Context()
 	inFlight := func(n int) func() bool {
-		return func() bool { return strings.Contains(metrics(), fmt.Sprintf("grpcexamples_server_calls_in_flight %d\n", n)) }
+		return func() bool {
+			return strings.Contains(metrics(), fmt.Sprintf("grpcexamples_server_calls_in_flight %d\n", n))
+		}
 	}
 
 	// Two calls with their requests, one without.
