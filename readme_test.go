@@ -74,3 +74,26 @@ func TestReadmeLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeBoundedServer checks that the README's snippet of server
+// options is the code Example_boundedServer runs, line for line.
+func TestReadmeBoundedServer(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("example_bounded_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```go\nlis = netutil.LimitListener")
+	if !ok {
+		t.Fatal("README has no snippet of server options")
+	}
+	snippet, _, _ := strings.Cut("lis = netutil.LimitListener"+rest, "```")
+	for line := range strings.Lines(snippet) {
+		if line = strings.TrimSpace(line); line != "" && !strings.Contains(string(example), line) {
+			t.Errorf("README's snippet line is not in example_bounded_test.go: %s", line)
+		}
+	}
+}

@@ -6,7 +6,9 @@
 // OpenTelemetry and Prometheus, and graceful shutdown on SIGINT or SIGTERM.
 // The services know nothing of these: each is a grpc-go or
 // go-grpc-middleware piece that the server adds around them, as a host
-// adds them around its own services.
+// adds them around its own services, but for the call gate and the log
+// (gate.go, interceptor.go), which are the server's own because no
+// library bounds what they bound at the cost of a bare server.
 //
 //	go run ./examples/server                       # 127.0.0.1:50051
 //	go run ./examples/server -addr 127.0.0.1:0     # the OS picks a port; see the "listening" log line
@@ -67,13 +69,21 @@
 // and the Go runtime's and the process's metrics.
 //
 // Every call has a request id: the caller's x-request-id metadata when it
-// is 1 to 128 letters, digits or ._:- characters, a new random one
-// otherwise. It is in every log line of the call (request.id, with
+// is 1 to 128 letters, digits or ._:- characters, a new one otherwise
+// (a random prefix for the process and a counter: "K7QX2M4ZPA-1f3"). It is in every log line of the call (request.id, with
 // trace_id and span_id when the call is traced), on its span, and in the
 // response trailer (x-request-id), so that a caller can quote it.
 //
 // Requests may be gzip-compressed (and are then answered in kind); a
-// request is held to -max-recv-bytes once decompressed.
+// request is held to -max-recv-bytes once decompressed. That is a cost the
+// server accepts, and a host should know it: DEFLATE packs up to about
+// 1,000 bytes in one, so about 1 KiB on the wire can make the server
+// unpack a whole -max-recv-bytes request before any limit of a service
+// looks at it (about a millisecond of one core for a megabyte of zeros;
+// BenchmarkPaths/server/gzip-1MiB measures it). The gate, -max-calls and
+// -max-concurrent-streams bound how many such requests are unpacked at
+// once. A server that cannot afford it drops the encoding/gzip import in
+// server.go; gzip clients then get Unimplemented.
 //
 // # Limits
 //
@@ -85,6 +95,13 @@
 //	-max-send-bytes                   4 MiB         one response message; larger: ResourceExhausted
 //	-max-header-bytes                 16 KiB        a call's request metadata; larger: the call fails (Internal)
 //	-max-call-duration                5m            a call's life, then DeadlineExceeded; health Watch excepted (0 = none)
+//	-max-connections                  4096          connections open at once; more wait to be accepted (0 = none)
+//	-connection-timeout               10s           a new connection's TLS handshake and HTTP/2 preface, then closed
+//	-first-message-timeout            10s           a call's wait for its first request message, then DeadlineExceeded (0 = none)
+//	-max-calls                        1000          calls in flight on all connections; past it the oldest call still
+//	                                                without its request is cut (DeadlineExceeded), else ResourceExhausted (0 = none)
+//	-log-rate                         100           call log lines a second at INFO and above; the rest counted, not written (0 = none)
+//	-stream-workers                   GOMAXPROCS    goroutines kept to run calls (0 = one new goroutine per call)
 //	-keepalive-min-time               5s            client ping interval; faster: GOAWAY "too_many_pings"
 //	-keepalive-permit-without-stream  true          client pings on a connection with no open call
 //	-max-connection-idle              5m            a connection with no open call, then GOAWAY (0 = none)
@@ -112,6 +129,17 @@
 // messages, error strings) is cut to 256 bytes in the log, with a note of
 // how many bytes were cut. The lifecycle lines (listening, shutting down,
 // stopped) are written at any -log-level.
+//
+// A call that ends before its handler runs (refused or cut by the gate,
+// or ended by its client or its deadline while its request was awaited) is
+// logged as "call ended before its handler" with its reason (refused,
+// evicted, no_request, deadline, ended): WARN for the server's cuts, INFO
+// for the client's. -metrics-addr counts them in
+// grpcexamples_server_calls_ended_early_total{reason}, and the calls in
+// flight in grpcexamples_server_calls_in_flight. Lines at INFO and above
+// are limited to -log-rate a second, so a flood of failing calls cannot
+// flood the log: the first line written after some were held back says
+// how many (log.dropped_before).
 //
 // # Shutdown
 //
