@@ -15,6 +15,12 @@
 //  3. Stalled readers: -streams server streams with 1 MiB payloads whose
 //     client never reads, held open for a while, then cancelled.
 //  4. A slow consumer reads a stream of 40 responses, one every 25 ms.
+//  5. Connection flood: -idle-conns TCP connections that never send the
+//     HTTP/2 preface and -flood-conns connections that each open
+//     -flood-streams unary calls with headers only, never a request; then a
+//     well-behaved client makes 10 calls on each of -good-conns new
+//     connections, every one of which must succeed, and the server's RSS
+//     must grow by at most -max-flood-rss-mib.
 //
 // It fails on any unexpected status, if the server's peak RSS (VmHWM)
 // passes -max-rss-mib, if its CPU keeps going after the cancellations, or
@@ -56,6 +62,9 @@ type config struct {
 	streams          int
 	maxRSSMiB        int64
 	idleCPU          time.Duration
+
+	idleConns, floodConns, floodStreams, goodConns int
+	maxFloodRSSMiB                                 int64
 }
 
 func main() {
@@ -69,6 +78,11 @@ func main() {
 	flag.IntVar(&c.streams, "streams", 100, "server streams whose client never reads")
 	flag.Int64Var(&c.maxRSSMiB, "max-rss-mib", 512, "the most the server's peak RSS may reach, in MiB")
 	flag.DurationVar(&c.idleCPU, "idle-cpu", 100*time.Millisecond, "the most CPU time the server may use in the second after the cancellations' first second")
+	flag.IntVar(&c.idleConns, "idle-conns", 3000, "connections that never send the HTTP/2 preface")
+	flag.IntVar(&c.floodConns, "flood-conns", 200, "connections that open streams with headers only")
+	flag.IntVar(&c.floodStreams, "flood-streams", 100, "header-only streams on each of those (the server's -max-concurrent-streams)")
+	flag.IntVar(&c.goodConns, "good-conns", 20, "new connections of the well-behaved client during the flood, 10 calls each")
+	flag.Int64Var(&c.maxFloodRSSMiB, "max-flood-rss-mib", 256, "the most the server's RSS may grow during the connection flood, in MiB")
 	flag.Parse()
 	if c.addr == "" || c.debug == "" || c.pid == 0 {
 		fmt.Fprintln(os.Stderr, "soak: -addr, -debug and -pid are required")
@@ -192,6 +206,20 @@ func run(c config) error {
 	fmt.Printf("slow consumer: %d of 40 responses of 256 KiB, one every 25 ms\n", n)
 	if n != 40 {
 		return fmt.Errorf("slow consumer got %d responses, want 40", n)
+	}
+
+	// 5. A connection flood leaves room for a well-behaved client.
+	flood, err := connectionFlood(ctx, c)
+	if err != nil {
+		return fmt.Errorf("connection flood: %w", err)
+	}
+	fmt.Printf("connection flood: %d idle connections and %d header-only streams on %d connections; a well-behaved client on %d new connections: %d of %d calls OK; server RSS %d MiB from %d (growth limit %d), %d goroutines\n",
+		flood.idle, flood.streams, c.floodConns, c.goodConns, flood.goodOK, flood.goodOK+flood.goodBad, flood.peakRSS, flood.rssBefore, c.maxFloodRSSMiB, flood.goodGor)
+	if flood.goodBad > 0 {
+		return fmt.Errorf("connection flood: %d of the well-behaved client's calls failed, first %v", flood.goodBad, flood.firstBad)
+	}
+	if grew := int64(flood.peakRSS - flood.rssBefore); grew > c.maxFloodRSSMiB {
+		return fmt.Errorf("connection flood: server RSS grew by %d MiB, over the limit of %d MiB", grew, c.maxFloodRSSMiB)
 	}
 
 	// Everything ends: the server's goroutines return to the baseline.
