@@ -8,7 +8,10 @@
 #   bash tools/servercost/run.sh -- -log-level debug   # examples/server with other flags
 #
 # Each server runs under valgrind's callgrind, once with GOGC=off and once
-# with Go's default GC. ./load warms it up with a first run of calls, then
+# with Go's default GC, and with GOMAXPROCS=1: with more Ps, the Go
+# scheduler spins idle threads while it waits for the network, and those
+# instructions grow with the machine's load, not with the server's work
+# (on a loaded 2-core machine they moved the ratio from 0.67 to 1.14). ./load warms it up with a first run of calls, then
 # callgrind's counters are zeroed, ./load makes N calls (one after another,
 # over loopback TCP) and the counters are dumped: instructions per call are
 # that dump's total divided by N, with start-up and shutdown left out. The
@@ -50,9 +53,9 @@ instructions() {
   rm -f "$out"*
   : >"$log"
   if [ "$which" = bare ]; then
-    GOGC=$gogc GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --log-file="$tmp/valgrind.log" --callgrind-out-file="$out" "$tmp/bare" >"$log" &
+    GOGC=$gogc GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --log-file="$tmp/valgrind.log" --callgrind-out-file="$out" "$tmp/bare" >"$log" &
   else
-    GOGC=$gogc GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --log-file="$tmp/valgrind.log" --callgrind-out-file="$out" "$tmp/server" -addr 127.0.0.1:0 \
+    GOGC=$gogc GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --log-file="$tmp/valgrind.log" --callgrind-out-file="$out" "$tmp/server" -addr 127.0.0.1:0 \
       "${server_args[@]}" 2>"$log" >/dev/null &
   fi
   pid=$!
