@@ -20,6 +20,10 @@
 #                      queue when they stopped listening, after MARKS
 #   every_replica      true if every replica served calls both before and
 #                      after its restart
+#   start_streams ADDR, stop_streams  callcheck's streaming calls on ADDR in
+#                      the background for the load (LOAD_SECONDS), output in
+#                      $WORK/streams.txt; stop_streams ends them with SIGINT
+#                      and sets streams_rc, callcheck's exit code
 #   busy_loops N       N shell loops that spin on the CPU until the script
 #                      ends, as on a loaded CI machine (stopped by PID)
 #   keep_logs          copies $WORK to $ROLL_KEEP, if set, for a look later
@@ -136,6 +140,19 @@ every_replica() {
   for i in $(seq 1 "$REPLICAS"); do
     [ "${AFTER[i]}" -gt 0 ] && [ "$((SERVED[i] - AFTER[i]))" -gt 0 ] || return 1
   done
+}
+
+start_streams() {
+  timeout $((LOAD_SECONDS + 60)) "$BIN/callcheck" -addr "$1" load -max $((LOAD_SECONDS + 30))s \
+    >"$WORK/streams.txt" 2>&1 &
+  STREAMS_PID=$!
+  track "$STREAMS_PID"
+}
+
+stop_streams() {
+  kill -INT "$STREAMS_PID" 2>/dev/null || true
+  streams_rc=0
+  wait "$STREAMS_PID" || streams_rc=$?
 }
 
 busy_loops() {

@@ -189,15 +189,10 @@ passed_on_since() {
 # Phase 1: the rolling restart under load.
 log "phase 1: $LOAD_SECONDS s of load through nginx; each replica restarted in turn, $SETTLE s apart"
 start_ghz "$LOAD_SECONDS"
-timeout $((LOAD_SECONDS + 60)) "$BIN/callcheck" -addr "$PROXY" load -max $((LOAD_SECONDS + 30))s \
-  >"$WORK/streams.txt" 2>&1 &
-STREAMS_PID=$!
-track "$STREAMS_PID"
+start_streams "$PROXY"
 restart_all "$GHZ_PID"
 ghz_result
-kill -INT "$STREAMS_PID" 2>/dev/null || true
-streams_rc=0
-wait "$STREAMS_PID" || streams_rc=$?
+stop_streams
 log "$(cat "$WORK/streams.txt")"
 count_served
 passed_on_since 0

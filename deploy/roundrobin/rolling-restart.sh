@@ -57,18 +57,13 @@ timeout $((LOAD_SECONDS + 60)) "$BIN/callcheck" -addr "$ADDRS" unary \
   -rate "$RATE" -c "$CONCURRENCY" -duration "${LOAD_SECONDS}s" >"$WORK/unary.txt" 2>&1 &
 UNARY_PID=$!
 track "$UNARY_PID"
-timeout $((LOAD_SECONDS + 60)) "$BIN/callcheck" -addr "$ADDRS" load -max $((LOAD_SECONDS + 30))s \
-  >"$WORK/streams.txt" 2>&1 &
-STREAMS_PID=$!
-track "$STREAMS_PID"
+start_streams "$ADDRS"
 
 restart_all "$UNARY_PID"
 
 unary_rc=0
 wait "$UNARY_PID" || unary_rc=$?
-kill -INT "$STREAMS_PID" 2>/dev/null || true
-streams_rc=0
-wait "$STREAMS_PID" || streams_rc=$?
+stop_streams
 
 # callcheck's line: "unary: N calls, N OK, N failed, p99 X ms, R calls/s,
 # N retried by grpc-go".
