@@ -10,9 +10,13 @@ import (
 // acceptQueuedAndStop accepts every connection the kernel has completed on
 // lis, then stops lis listening with shutdown(2), which on Linux takes a
 // listening socket out of service at once (new connections are refused)
-// while its descriptor stays open. Both happen in one pass over the socket,
-// two system calls apart, so that no connection can complete in between
-// and be reset unaccepted, as close(2) would reset it.
+// while its descriptor stays open. shutdown(2), like close(2), resets a
+// connection still in the accept queue, so both happen in one pass over
+// the socket: a connection is lost only if its handshake completes between
+// the last accept4, which found the queue empty, and shutdown, two system
+// calls apart (microseconds, unless the kernel preempts this thread right
+// there), where closing the listener lost every connection the server had
+// not yet accepted.
 func acceptQueuedAndStop(lis *net.TCPListener) ([]*net.TCPConn, error) {
 	rc, err := lis.SyscallConn()
 	if err != nil {
