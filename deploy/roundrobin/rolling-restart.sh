@@ -3,7 +3,7 @@
 # replicas, one client balancing over them with grpc-go's round_robin and
 # client-side health checking (internal/replicas, as examples/client
 # -addr a,b,c does), restarted one after another under load, must lose no
-# call. Run by .ci/run; about a minute once the tools are built, every
+# call. Run by .ci/run; about half a minute once the tools are built, every
 # step bounded in time.
 #
 #   bash deploy/roundrobin/rolling-restart.sh
