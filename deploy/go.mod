@@ -1,6 +1,7 @@
-// Tools for deploy/: the manifest test of deploy/kubernetes and the
-// streaming client of deploy/nginx. A module of its own, so that k8s.io/api
-// and its dependencies stay out of the library's go.mod; it uses the
+// Tools for deploy/: the manifest test of deploy/kubernetes and callcheck,
+// the client of the rolling-restart scripts (deploy/nginx,
+// deploy/roundrobin). A module of its own, so that k8s.io/api and its
+// dependencies stay out of the library's go.mod; it uses the
 // library through the replace directive below.
 module github.com/seed717b8fd8/grpcexamples/deploy
 

@@ -144,10 +144,15 @@
 // # Shutdown
 //
 // On the first SIGINT or SIGTERM every health status turns NOT_SERVING at
-// once, new calls are still served for -drain so that health watchers and
-// load balancers move away, then health Watch streams end with Unavailable
-// and the server stops gracefully, waiting at most -grace for open calls
-// before it cuts them.
+// once, and new connections and calls are still served for -drain so that
+// health watchers and load balancers move away. Then the server stops
+// listening, so that a new connection is refused (a proxy passes its call
+// on), after accepting every connection the kernel had already completed,
+// which it serves like any other: closing the listener would reset them,
+// and with them a call a client may already have written (listener.go).
+// Then health Watch streams end with Unavailable and the server stops
+// gracefully (GOAWAY), waiting at most -grace, from the end of the drain,
+// for open calls before it cuts them.
 package main
 
 import (
@@ -197,11 +202,12 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready func(net.Ad
 // stops. It returns nil after a clean shutdown.
 func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 	defer s.close()
-	lis, err := net.Listen("tcp", s.cfg.addr)
+	tcp, err := listen(s.cfg.addr)
 	if err != nil {
 		s.grpc.Stop() // its health server's goroutines, if any
 		return err
 	}
+	var lis net.Listener = tcp
 	if s.cfg.maxConnections > 0 {
 		// Past the limit, Accept waits for a connection to close; new
 		// connections wait in the kernel's accept queue meanwhile.
@@ -253,7 +259,20 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 	case err := <-served:
 		return err
 	}
+	// Stop listening before GracefulStop, which would reset the connections
+	// the kernel has completed but grpc-go has not started to serve (see
+	// listener): take them first, serve them, then refuse new ones.
+	graceOver := make(chan struct{})
+	defer time.AfterFunc(grace, func() { close(graceOver) }).Stop()
+	queued, err := tcp.stopListening()
+	if err != nil {
+		s.log.Warn("stopping the listener", "err", err)
+	}
+	s.log.Info("drain over: stopped listening", "queued_connections", queued)
 	close(s.drained) // ends health Watch streams, which would hold GracefulStop
+	if !tcp.waitTaken(graceOver) {
+		s.log.Warn("grace period over before every accepted connection was served")
+	}
 	stopped := make(chan struct{})
 	go func() {
 		s.grpc.GracefulStop()
@@ -261,7 +280,7 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 	}()
 	select {
 	case <-stopped:
-	case <-time.After(grace):
+	case <-graceOver:
 		s.log.Warn("grace period over: cutting open calls")
 		s.grpc.Stop()
 		<-stopped

@@ -3,16 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
@@ -160,6 +165,78 @@ func TestServesEveryServiceWithHealthReflectionAndLogs(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "grace period over") {
 		t.Errorf("server cut calls at the end of -grace; want a graceful stop:\n%s", logs)
+	}
+}
+
+// TestShutdownOrder is the order of serve's shutdown, on which a proxy and a
+// client-side balancer rely to lose no call: on SIGTERM health turns
+// NOT_SERVING and, for -drain, new connections are still accepted and
+// served; then the server stops listening, so that a new connection is
+// refused (a proxy passes that call on), having taken every connection
+// the kernel had completed (listener.go); only then does GracefulStop end
+// the open connections, and a call under way finishes.
+func TestShutdownOrder(t *testing.T) {
+	cc, shutdown, done, logs := startServer(t, "-drain", "1s", "-grace", "1m")
+	ctx := t.Context()
+
+	// A server stream of 2 s: it is under way when the drain ends.
+	const ticks = 20
+	streamed := make(chan error, 1)
+	go func() {
+		n := 0
+		for _, err := range streaming.NewClient(cc).ServerStream(ctx, "tick", streaming.Controls{MessageCount: ticks, Interval: 100 * time.Millisecond}) {
+			if err != nil {
+				streamed <- err
+				return
+			}
+			n++
+		}
+		if n != ticks {
+			streamed <- fmt.Errorf("%d responses, want %d", n, ticks)
+		}
+		streamed <- nil
+	}()
+
+	shutdown()
+	waitLog(t, logs, "shutting down: health NOT_SERVING")
+	resp, err := healthpb.NewHealthClient(cc).Check(ctx, &healthpb.HealthCheckRequest{})
+	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("health during the drain = %v, %v; want NOT_SERVING", resp.GetStatus(), err)
+	}
+	// During the drain a new connection is still served.
+	fresh := dial(t, cc.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if sum, err := calculator.NewClient(fresh).Add(ctx, 1, 2); err != nil || sum != 3 {
+		t.Errorf("Add on a new connection during the drain = %d, %v; want 3", sum, err)
+	}
+
+	waitLog(t, logs, "drain over: stopped listening")
+	if c, err := net.Dial("tcp", cc.Target()); !errors.Is(err, syscall.ECONNREFUSED) {
+		if c != nil {
+			c.Close()
+		}
+		t.Errorf("dialing once the drain is over: %v, want ECONNREFUSED", err)
+	}
+	if err := <-streamed; err != nil {
+		t.Errorf("a server stream under way at the end of the drain: %v, want all its responses and OK", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("run after shutdown: %v", err)
+	}
+	log := logs.String()
+	at := func(msg string) int { return strings.Index(log, msg) }
+	if !(at("shutting down") < at("drain over: stopped listening") && at("drain over: stopped listening") < at("msg=stopped")) {
+		t.Errorf("shutdown lines out of order; want shutting down, drain over, stopped:\n%s", log)
+	}
+}
+
+// waitLog waits, at most 10 s, for a line of logs containing msg.
+func waitLog(t *testing.T, logs fmt.Stringer, msg string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); logLine(logs, msg) == ""; {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q line within 10s:\n%s", msg, logs)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

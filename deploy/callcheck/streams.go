@@ -1,23 +1,3 @@
-// Command streamcheck makes streaming calls to examples/server's
-// StreamingService through a proxy and checks every response: it is the
-// streaming half of deploy/nginx/rolling-restart.sh.
-//
-//	streamcheck -addr 127.0.0.1:PORT load [-max 60s]
-//	streamcheck -addr 127.0.0.1:PORT long -count 40 -interval 200ms -expect OK
-//
-// load repeats, until SIGINT or SIGTERM (or -max), server streams of 10
-// responses 10 ms apart and bidirectional calls of 10 messages, on two
-// workers; every call must end with OK and every response must carry the
-// right message and sequence number. On the signal it lets the calls under
-// way finish, prints how many of each kind succeeded, and exits 1 if any
-// failed (printing the first few errors).
-//
-// long makes one server stream of -count responses -interval apart. It
-// prints "first response" once the first has arrived (the script then
-// stops the replica serving it), then one line with what came back:
-// responses received, the status code and the time taken. It exits 0 when
-// the code is -expect (and, for OK, when every response arrived in order),
-// 1 otherwise.
 package main
 
 import (
@@ -26,62 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/seed717b8fd8/grpcexamples/streaming"
 )
 
-// callTimeout bounds one call of load. Its calls take about 100 ms; the
-// bound turns a hang (a proxy holding a call forever) into a failure.
-const callTimeout = 10 * time.Second
-
-func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "streamcheck: FAIL:", err)
-		os.Exit(1)
-	}
-}
-
-func run(args []string) error {
-	fs := flag.NewFlagSet("streamcheck", flag.ContinueOnError)
-	addr := fs.String("addr", "", "the proxy's address, host:port (plaintext HTTP/2)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *addr == "" || fs.NArg() == 0 {
-		return errors.New("usage: streamcheck -addr HOST:PORT load|long [flags]")
-	}
-	cc, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return err
-	}
-	defer cc.Close()
-	client := streaming.NewClient(cc)
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	switch mode, rest := fs.Arg(0), fs.Args()[1:]; mode {
-	case "load":
-		return load(ctx, client, rest)
-	case "long":
-		return long(ctx, client, rest)
-	default:
-		return fmt.Errorf("unknown mode %q: want load or long", mode)
-	}
-}
-
 // load runs streaming calls until ctx ends or -max passes, as the package
 // doc says.
-func load(ctx context.Context, client *streaming.Client, args []string) error {
+func load(ctx context.Context, cc grpc.ClientConnInterface, args []string) error {
+	client := streaming.NewClient(cc)
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	maxRun := fs.Duration("max", time.Minute, "stop after this long even without a signal")
 	if err := fs.Parse(args); err != nil {
@@ -128,7 +66,7 @@ func load(ctx context.Context, client *streaming.Client, args []string) error {
 		fmt.Printf("  %v\n", err)
 	}
 	if len(failed) > 0 || ok["server stream"] == 0 || ok["bidi"] == 0 {
-		return errors.New("streaming calls through the proxy failed or none ran")
+		return errors.New("streaming calls failed or none ran")
 	}
 	return nil
 }
@@ -186,7 +124,8 @@ func bidi(ctx context.Context, client *streaming.Client, i int) error {
 }
 
 // long makes one long server stream, as the package doc says.
-func long(ctx context.Context, client *streaming.Client, args []string) error {
+func long(ctx context.Context, cc grpc.ClientConnInterface, args []string) error {
+	client := streaming.NewClient(cc)
 	fs := flag.NewFlagSet("long", flag.ContinueOnError)
 	count := fs.Int("count", 40, "responses to ask for")
 	interval := fs.Duration("interval", 200*time.Millisecond, "pause before each response")
