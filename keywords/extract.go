@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/rankmodel"
 	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
 )
 
@@ -165,6 +166,7 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
 	text = prepare(text, o.format)
+	s.text = text
 	s.toks = slices.Grow(s.toks[:0], min(textseg.EstimateTokens(text), maxTokens))
 	var stopped bool
 	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
@@ -174,7 +176,6 @@ func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, e
 	if !s.classify(text) {
 		return nil, s.err
 	}
-	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
 	if !s.addCandidates() {
 		return nil, s.err
 	}
@@ -220,9 +221,9 @@ type state struct {
 	cands     []candidate
 	candIndex map[phraseKey]int32 // candidate.key -> index in cands
 	order     []int32
-	// embedScale weighs occurrences inside longer phrases: frequencies
-	// of short texts are too small to rely on.
-	embedScale float64
+	stats     textStats        // the text-wide signals of the ranking
+	kept      []rankmodel.Kept // the candidates picked so far
+	text      string           // the prepared text, during a call
 }
 
 var statePool = sync.Pool{New: func() any {
@@ -261,7 +262,7 @@ func push[T any](b []T, limit int, v T) []T {
 // keep them alive.
 func (s *state) release() {
 	const keep = 1 << 16
-	s.ctx, s.err = nil, nil
+	s.ctx, s.err, s.text = nil, nil, ""
 	clear(s.toks) // Token.Lower may point into the caller's text.
 	s.toks = reuse(s.toks, keep)
 	s.words = reuse(s.words, keep)
@@ -317,7 +318,7 @@ func (s *state) classify(text string) bool {
 			continue
 		}
 		var class byte
-		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
+		if _, stop := stops[t.Lower]; stop && !s.stopAsName(i, stops) || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
 			class = classStop
 		} else if en {
 			class = wordClass(t.Lower)
@@ -333,6 +334,9 @@ func (s *state) classify(text string) bool {
 			s.stems[si].lowerSeen = true
 		}
 		s.words = append(s.words, word{tok: int32(i), stem: si, class: class})
+	}
+	if stops == nil {
+		s.markFrequentStops()
 	}
 	s.markCitations(text)
 	s.markNames()
@@ -427,7 +431,11 @@ func (s *state) stemOf(lower string, en bool) (int32, bool) {
 		// A copy, so that the cache does not keep the text alive; the
 		// stem is the copy, a part of it, or a new string.
 		word := strings.Clone(lower)
-		key = s.stemmer.Stem(word)
+		if s.lang == "pl" {
+			key = stemPolish(word)
+		} else {
+			key = s.stemmer.Stem(word)
+		}
 		s.stemCache[word] = key
 	}
 	si, ok := s.stemIndex[key]
@@ -685,7 +693,8 @@ var nounContext = map[string]struct{}{
 	"of": {}, "for": {}, "each": {}, "every": {}, "any": {}, "no": {}, "such": {},
 }
 
-// sortOrder sorts s.order by descending score, then first occurrence.
+// sortOrder sorts s.order by descending score, then first occurrence,
+// then length: a total order, which the generator of the weights repeats.
 func (s *state) sortOrder() {
 	slices.SortFunc(s.order, func(a, b int32) int {
 		ca, cb := &s.cands[a], &s.cands[b]
@@ -695,6 +704,9 @@ func (s *state) sortOrder() {
 		case ca.score < cb.score:
 			return 1
 		}
-		return int(ca.first - cb.first)
+		if ca.first != cb.first {
+			return int(ca.first - cb.first)
+		}
+		return int(ca.n - cb.n) // first and n tell candidates apart
 	})
 }
