@@ -94,17 +94,22 @@ const MaxResultsLimit = 100
 //     where a title runs into its abstract unpunctuated, and the names of
 //     citations ("Carter et al.", "(Wong & Saddler, 1992)") are no
 //     candidates.
-//   - Candidates are ranked (rank.go) by TfIdf over word stems (Spärck
-//     Jones 1972; Hasan & Ng 2014), each word's idf squared to favour
-//     specific terms, weighted by the position of occurrences (Florescu &
-//     Caragea 2017, PositionRank; less in English text without a title,
-//     such as a paragraph from the middle of an article) and their spread
-//     (Campos et al. 2020, YAKE).
-//   - One-word phrases are weighed by how much the text favours them: less
-//     when most of its distinct candidates have several words, as in
-//     technical writing (the statistic of KP-Miner, El-Beltagy & Rafea
-//     2009; Justeson & Katz 1995 on terms), more when many of its words are
-//     proper names, as in news (Marujo et al. 2012).
+//   - Candidates also include terms nested in longer runs that the text
+//     repeats or puts in its title ("collision avoidance" in "ship
+//     collision avoidance system"), English "X of Y" terms the text repeats
+//     or capitalises ("quality of service"), and words spelled like stop
+//     words used as names or acronyms ("APT", "the Go compiler"). A run
+//     longer than a keyphrase stands for its best part, not its windows.
+//   - A name of several words gathers its later one-word mentions
+//     ("Andrew" after "Hurricane Andrew") and is returned instead of them.
+//   - Candidates are ranked (rank.go) by a log-linear model over their
+//     features (frequency, idf of their words, position as in PositionRank,
+//     Florescu & Caragea 2017, spread as in YAKE, Campos et al. 2020,
+//     length, title, names, acronyms) and products of a phrase's kind with
+//     signals of the whole text (its share of proper names, of multi-word
+//     candidates as in KP-Miner, El-Beltagy & Rafea 2009, its length,
+//     whether it opens with a title, its language), with weights fitted on
+//     every development set together by internal/genrank.
 //   - In a headline (a short first line), a word in -s between nouns is
 //     read as a verb, as headlines use them ("FDA panel delays action").
 //   - Phrases are deduplicated by stemmed form (Snowball stemmers), and a

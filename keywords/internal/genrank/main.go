@@ -439,10 +439,10 @@ const (
 	adamSteps    = 300
 	adamRate     = 0.05
 	l2           = 1e-3 // penalty on the squared weights (but the bias)
-	searchSteps  = 4    // rounds of coordinate search over all weights
+	searchSteps  = 8    // rounds of coordinate search over all weights
 	pruneTo      = 40   // candidates per document kept for the search
 	reweighEvery = 50   // steps of the smooth fit between two reweighings
-	reweighScale = 0.02 // a set 0.05 behind another in ratio weighs e times more
+	reweighScale = 0.03 // a set 0.05 behind another in ratio weighs e times more
 )
 
 // smooth minimizes the listwise loss (see the package comment), each set's
@@ -570,7 +570,7 @@ func search(sets []*set, w rankmodel.Weights) rankmodel.Weights {
 			if j == rankmodel.Bias {
 				continue
 			}
-			for _, step := range []float64{0.25, -0.25, 0.08, -0.08} {
+			for _, step := range []float64{0.25, -0.25, 0.08, -0.08, 0.02, -0.02} {
 				t := w
 				t[j] = roundTo(t[j] + step*max(math.Abs(t[j]), 0.3))
 				if t[j] == w[j] {
