@@ -294,6 +294,13 @@ func scoreFormat(docs []eval.Doc, fromText [][]keywords.Keyphrase) *formatScore 
 		prose := make(map[string]bool)
 		for _, w := range eval.Words(d.Plain) {
 			prose[w] = true
+			// The engine cuts a possessive from its word, as UAX #29
+			// does not: "Platform's" in the prose holds "platform".
+			for _, suffix := range []string{"'s", "’s"} {
+				if base, ok := strings.CutSuffix(w, suffix); ok {
+					prose[base] = true
+				}
+			}
 		}
 		furniture := false
 		for _, kp := range fromText[i] {
