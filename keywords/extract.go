@@ -627,6 +627,7 @@ var verbEndings = map[string][]string{
 	"pt": {"aram", "eram", "iram", "ava", "avam", "ando", "endo", "indo", "aria", "eria", "iria", "ou", "iu", "-se", "-lhe", "-lhes", "-lo", "-la", "-los", "-las"},
 	"es": {"aron", "ieron", "aba", "aban", "ando", "iendo", "aría", "ería", "iría", "ó"},
 	"fr": {"aient", "ait", "èrent", "erait", "eraient", "irent"},
+	"pl": {"ał", "ała", "ało", "ali", "ały", "ił", "iła", "iło", "ili", "iły", "ył", "yła", "yło", "yli", "yły", "ął", "ęła", "ęli", "ać", "ić", "yć", "eć", "uje", "ują", "uję"},
 	"it": {"arono", "erono", "irono", "ava", "avano", "ando", "endo", "erebbe", "irebbe"},
 }
 

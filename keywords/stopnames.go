@@ -41,10 +41,11 @@ func (s *state) wordAt(i int) *textseg.Token {
 
 // markFrequentStops gives text in a language without a stop list stop
 // words of its own: its function words are its most frequent words (Zipf
-// 1935; Luhn 1958 cut them by frequency), so a short word the text uses
-// three times or more, or a word of at most four letters that makes a
-// fiftieth of its words or more, ends a phrase (longer words are content:
-// a text that repeats one term keeps it). Phrases then stay short, as in a language with a
+// 1935; Luhn 1958 cut them by frequency), so a word of one or two
+// letters the text repeats, one of three letters it uses three times or
+// more, or one of four letters that makes a fiftieth of its words or more
+// ends a phrase (longer words are content: a text that repeats one term
+// keeps it). Phrases then stay short, as in a language with a
 // stop list, instead of running from one punctuation mark to the next.
 // It costs one count per word.
 func (s *state) markFrequentStops() {
@@ -59,10 +60,10 @@ func (s *state) markFrequentStops() {
 	for k := range s.words {
 		w := &s.words[k]
 		n := counts[w.stem]
-		if n < 3 {
+		if n < 2 {
 			continue
 		}
-		if r := utf8.RuneCountInString(s.toks[w.tok].Lower); r <= 3 || n >= frequent && r <= 4 {
+		if r := utf8.RuneCountInString(s.toks[w.tok].Lower); r <= 2 || n >= 3 && r <= 3 || n >= frequent && r <= 4 {
 			w.class = classStop
 		}
 	}
