@@ -12,15 +12,19 @@
 // [DefaultMaxResults]) and [WithLanguage] the text's language (one of
 // [Languages]; by default [DetectLanguage] finds it).
 //
-// The method is unsupervised: candidates are noun phrases of one to five
-// words (the adjective-noun pattern of Hulth 2003; for languages other than
-// English, runs of words between stop words, as in RAKE), ranked by TfIdf
-// over word stems (Spärck Jones 1972; Hasan & Ng 2014) weighted by where in
-// the text they occur (after PositionRank, Florescu & Caragea 2017, and
-// YAKE, Campos et al. 2020). One-word phrases are weighed by two signals of
-// the whole text: the share of its candidates that have several words (the
-// statistic of KP-Miner, El-Beltagy & Rafea 2009) and how dense it is in
-// names (named entities carry news keyphrases, Marujo et al. 2012).
+// Candidates are noun phrases of one to five words (the adjective-noun
+// pattern of Hulth 2003, with nested terms, "X of Y" terms and full names;
+// for languages other than English, runs of words between stop words, as in
+// RAKE), ranked by a small log-linear model (internal/rankmodel) over
+// features of each phrase (frequency and idf, after TfIdf, Spärck Jones
+// 1972; position, after PositionRank, Florescu & Caragea 2017; spread,
+// after YAKE, Campos et al. 2020; length, title, names) and of the whole
+// text (its share of multi-word candidates, the statistic of KP-Miner,
+// El-Beltagy & Rafea 2009; how dense it is in names, which carry news
+// keyphrases, Marujo et al. 2012; its length and title), so that each text
+// decides what kind of phrases names its topics. The weights are fitted on
+// every development set together by internal/genrank and checked in
+// (rank_data.go); kpeval's -explain prints why each phrase ranked.
 // Phrases are deduplicated by stemmed form, and a phrase whose stems are
 // a run of a better phrase's ("services" after "grpc services") is
 // dropped. Its quality on the public benchmarks of shared/data/keywords

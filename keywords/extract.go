@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/rankmodel"
 	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
 )
 
@@ -93,17 +94,22 @@ const MaxResultsLimit = 100
 //     where a title runs into its abstract unpunctuated, and the names of
 //     citations ("Carter et al.", "(Wong & Saddler, 1992)") are no
 //     candidates.
-//   - Candidates are ranked (rank.go) by TfIdf over word stems (Spärck
-//     Jones 1972; Hasan & Ng 2014), each word's idf squared to favour
-//     specific terms, weighted by the position of occurrences (Florescu &
-//     Caragea 2017, PositionRank; less in English text without a title,
-//     such as a paragraph from the middle of an article) and their spread
-//     (Campos et al. 2020, YAKE).
-//   - One-word phrases are weighed by how much the text favours them: less
-//     when most of its distinct candidates have several words, as in
-//     technical writing (the statistic of KP-Miner, El-Beltagy & Rafea
-//     2009; Justeson & Katz 1995 on terms), more when many of its words are
-//     proper names, as in news (Marujo et al. 2012).
+//   - Candidates also include terms nested in longer runs that the text
+//     repeats or puts in its title ("collision avoidance" in "ship
+//     collision avoidance system"), English "X of Y" terms the text repeats
+//     or capitalises ("quality of service"), and words spelled like stop
+//     words used as names or acronyms ("APT", "the Go compiler"). A run
+//     longer than a keyphrase stands for its best part, not its windows.
+//   - A name of several words gathers its later one-word mentions
+//     ("Andrew" after "Hurricane Andrew") and is returned instead of them.
+//   - Candidates are ranked (rank.go) by a log-linear model over their
+//     features (frequency, idf of their words, position as in PositionRank,
+//     Florescu & Caragea 2017, spread as in YAKE, Campos et al. 2020,
+//     length, title, names, acronyms) and products of a phrase's kind with
+//     signals of the whole text (its share of proper names, of multi-word
+//     candidates as in KP-Miner, El-Beltagy & Rafea 2009, its length,
+//     whether it opens with a title, its language), with weights fitted on
+//     every development set together by internal/genrank.
 //   - In a headline (a short first line), a word in -s between nouns is
 //     read as a verb, as headlines use them ("FDA panel delays action").
 //   - Phrases are deduplicated by stemmed form (Snowball stemmers), and a
@@ -165,6 +171,7 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
 	text = prepare(text, o.format)
+	s.text = text
 	s.toks = slices.Grow(s.toks[:0], min(textseg.EstimateTokens(text), maxTokens))
 	var stopped bool
 	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
@@ -174,7 +181,6 @@ func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, e
 	if !s.classify(text) {
 		return nil, s.err
 	}
-	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
 	if !s.addCandidates() {
 		return nil, s.err
 	}
@@ -220,9 +226,9 @@ type state struct {
 	cands     []candidate
 	candIndex map[phraseKey]int32 // candidate.key -> index in cands
 	order     []int32
-	// embedScale weighs occurrences inside longer phrases: frequencies
-	// of short texts are too small to rely on.
-	embedScale float64
+	stats     textStats        // the text-wide signals of the ranking
+	kept      []rankmodel.Kept // the candidates picked so far
+	text      string           // the prepared text, during a call
 }
 
 var statePool = sync.Pool{New: func() any {
@@ -261,7 +267,7 @@ func push[T any](b []T, limit int, v T) []T {
 // keep them alive.
 func (s *state) release() {
 	const keep = 1 << 16
-	s.ctx, s.err = nil, nil
+	s.ctx, s.err, s.text = nil, nil, ""
 	clear(s.toks) // Token.Lower may point into the caller's text.
 	s.toks = reuse(s.toks, keep)
 	s.words = reuse(s.words, keep)
@@ -317,7 +323,7 @@ func (s *state) classify(text string) bool {
 			continue
 		}
 		var class byte
-		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
+		if _, stop := stops[t.Lower]; stop && !s.stopAsName(i, stops) || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
 			class = classStop
 		} else if en {
 			class = wordClass(t.Lower)
@@ -333,6 +339,9 @@ func (s *state) classify(text string) bool {
 			s.stems[si].lowerSeen = true
 		}
 		s.words = append(s.words, word{tok: int32(i), stem: si, class: class})
+	}
+	if stops == nil {
+		s.markFrequentStops()
 	}
 	s.markCitations(text)
 	s.markNames()
@@ -427,7 +436,11 @@ func (s *state) stemOf(lower string, en bool) (int32, bool) {
 		// A copy, so that the cache does not keep the text alive; the
 		// stem is the copy, a part of it, or a new string.
 		word := strings.Clone(lower)
-		key = s.stemmer.Stem(word)
+		if s.lang == "pl" {
+			key = stemPolish(word)
+		} else {
+			key = s.stemmer.Stem(word)
+		}
 		s.stemCache[word] = key
 	}
 	si, ok := s.stemIndex[key]
@@ -614,6 +627,7 @@ var verbEndings = map[string][]string{
 	"pt": {"aram", "eram", "iram", "ava", "avam", "ando", "endo", "indo", "aria", "eria", "iria", "ou", "iu", "-se", "-lhe", "-lhes", "-lo", "-la", "-los", "-las"},
 	"es": {"aron", "ieron", "aba", "aban", "ando", "iendo", "aría", "ería", "iría", "ó"},
 	"fr": {"aient", "ait", "èrent", "erait", "eraient", "irent"},
+	"pl": {"ał", "ała", "ało", "ali", "ały", "ił", "iła", "iło", "ili", "iły", "ył", "yła", "yło", "yli", "yły", "ął", "ęła", "ęli", "ać", "ić", "yć", "eć", "uje", "ują", "uję"},
 	"it": {"arono", "erono", "irono", "ava", "avano", "ando", "endo", "erebbe", "irebbe"},
 }
 
@@ -685,7 +699,8 @@ var nounContext = map[string]struct{}{
 	"of": {}, "for": {}, "each": {}, "every": {}, "any": {}, "no": {}, "such": {},
 }
 
-// sortOrder sorts s.order by descending score, then first occurrence.
+// sortOrder sorts s.order by descending score, then first occurrence,
+// then length: a total order, which the generator of the weights repeats.
 func (s *state) sortOrder() {
 	slices.SortFunc(s.order, func(a, b int32) int {
 		ca, cb := &s.cands[a], &s.cands[b]
@@ -695,6 +710,9 @@ func (s *state) sortOrder() {
 		case ca.score < cb.score:
 			return 1
 		}
-		return int(ca.first - cb.first)
+		if ca.first != cb.first {
+			return int(ca.first - cb.first)
+		}
+		return int(ca.n - cb.n) // first and n tell candidates apart
 	})
 }
