@@ -59,13 +59,21 @@ const StopEvery = 4096
 // and that calls stop, when not nil, after every StopEvery segments of the
 // text and returns early, with the tokens found so far and true, once stop
 // returns true.
+//
+// Segments are those of UAX #29 with wordJoiners. Most of a text is ASCII
+// whose segments its bytes alone decide (a run of letters and digits that
+// a space or plain punctuation ends, a run of spaces, one punctuation
+// mark, a line break); those are cut here in one pass, and the rest (a
+// word with an inner period, apostrophe, colon or joiner, a number with a
+// decimal point, anything next to a non-ASCII rune) by the UAX #29
+// segmenter from the same boundary, so the segments are the same as the
+// segmenter's alone.
 func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token, bool) {
-	it := words.FromString(text)
-	it.Joiners(wordJoiners)
+	var it *words.Iterator[string]
 	if limit > 0 {
 		limit += len(buf)
 	}
-	for n := 1; it.Next(); n++ {
+	for pos, n := 0, 1; pos < len(text); n++ {
 		if n%StopEvery == 0 {
 			if stop != nil && stop() {
 				return buf, true
@@ -74,35 +82,54 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 		if limit > 0 && len(buf) >= limit {
 			return buf, false
 		}
-		tok := it.Value()
-		start := it.Start()
+		start := pos
+		end, alnum := asciiSegment(text, pos)
+		if end == 0 {
+			if it == nil {
+				it = words.FromString("")
+				it.Joiners(wordJoiners)
+			}
+			it.SetText(text[pos:])
+			it.Next()
+			end = pos + it.End()
+		}
+		pos = end
+		tok := text[start:end]
 		c := tok[0]
+		if alnum {
+			if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
+				buf = appendBreak(buf, start, end, false)
+				continue
+			}
+			buf = appendASCIIWord(buf, tok, start)
+			continue
+		}
 		if c < utf8.RuneSelf {
 			switch {
 			case c == ' ' || c == '\t':
 				continue
 			case c == '\n' || c == '\r':
-				buf = appendBreak(buf, start, it.End(), true)
+				buf = appendBreak(buf, start, end, true)
 				continue
 			case isASCIIAlnum(c):
-				if start > 0 && text[start-1] == '&' && it.End() < len(text) && text[it.End()] == ';' {
+				if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
 					// An HTML character reference left in the text
 					// ("&quot;") is punctuation.
-					buf = appendBreak(buf, start, it.End(), false)
+					buf = appendBreak(buf, start, end, false)
 					continue
 				}
 				buf = appendWord(buf, tok, start)
 				continue
 			default:
 				if c == '-' || c == '/' || c == '\'' || c == '"' {
-					buf = appendBreak(buf, start, it.End(), false)
+					buf = appendBreak(buf, start, end, false)
 					continue
 				}
-				end := c == '.' || c == '!' || c == '?' || c == ';'
+				sentEnd := c == '.' || c == '!' || c == '?' || c == ';'
 				if c == '.' && abbreviation(buf, start) {
-					end = false
+					sentEnd = false
 				}
-				buf = appendBreak(buf, start, it.End(), end)
+				buf = appendBreak(buf, start, end, sentEnd)
 				continue
 			}
 		}
@@ -112,15 +139,68 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 			buf = appendWord(buf, tok, start)
 		case unicode.IsSpace(r):
 			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
-				buf = appendBreak(buf, start, it.End(), true)
+				buf = appendBreak(buf, start, end, true)
 			}
 		default:
-			end := r == '。' || r == '！' || r == '？' || r == '…'
-			buf = appendBreak(buf, start, it.End(), end)
+			sentEnd := r == '。' || r == '！' || r == '？' || r == '…'
+			buf = appendBreak(buf, start, end, sentEnd)
 		}
 	}
 	return buf, false
 }
+
+// asciiSegment returns the end of the UAX #29 segment (with wordJoiners)
+// that starts at text[pos], when its ASCII bytes alone decide it, and
+// whether it is a run of ASCII letters and digits; or 0 when the rules
+// need the UAX #29 segmenter: at a non-ASCII rune, or where the byte after
+// the run may join it to what follows (a MidLetter, MidNum or MidNumLet
+// character, an ExtendNumLet '_', a joiner '-', or a non-ASCII rune, which
+// may be an Extend or Format character that belongs to the segment).
+func asciiSegment(text string, pos int) (int, bool) {
+	c := text[pos]
+	e := pos + 1
+	switch {
+	case isASCIIAlnum(c):
+		for e < len(text) && isASCIIAlnum(text[e]) {
+			e++
+		}
+		if e < len(text) && joinsAfter[text[e]] {
+			return 0, false
+		}
+		return e, true
+	case c == ' ':
+		for e < len(text) && text[e] == ' ' {
+			e++
+		}
+	case c == '\r':
+		if e < len(text) && text[e] == '\n' {
+			e++
+		}
+		return e, false // nothing attaches to a line break (WB3a)
+	case c == '\n':
+		return e, false
+	case c >= utf8.RuneSelf || c == '_':
+		return 0, false
+	}
+	if e < len(text) && text[e] >= utf8.RuneSelf {
+		return 0, false
+	}
+	return e, false
+}
+
+// joinsAfter marks the bytes that, after a run of ASCII letters and
+// digits, may continue its segment: the ASCII MidLetter (':'), MidNum
+// (',' ';'), MidNumLet ('.'), Single_Quote and ExtendNumLet ('_')
+// characters of UAX #29, the joiner '-', and every non-ASCII byte.
+var joinsAfter = func() (t [256]bool) {
+	for _, c := range []byte(":,;.'_-") {
+		t[c] = true
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 // EstimateTokens returns about how many tokens Tokens finds in text, to
 // size its buffer: seldom fewer, and at most a few times more (for text in
@@ -252,6 +332,31 @@ func appendWord(buf []Token, tok string, start int) []Token {
 		buf = appendBreak(buf, int(t.End), int(t.End)+2, false)
 	}
 	return buf
+}
+
+// appendASCIIWord appends the Word or Number token of tok, a run of ASCII
+// letters and digits: appendWord without decoding runes.
+func appendASCIIWord(buf []Token, tok string, start int) []Token {
+	t := Token{Start: int32(start), End: int32(start + len(tok)), Kind: Number}
+	upper, lower := 0, 0
+	for i := 0; i < len(tok); i++ {
+		switch c := tok[i]; {
+		case c >= 'a':
+			lower++
+		case c >= 'A':
+			upper++
+		}
+	}
+	if upper+lower > 0 {
+		t.Kind = Word
+	}
+	t.Cap = tok[0] >= 'A' && tok[0] <= 'Z'
+	t.AllCaps = upper >= 2 && lower == 0
+	t.Lower = tok
+	if upper > 0 {
+		t.Lower = asciiLower(tok)
+	}
+	return append(buf, t)
 }
 
 func asciiLower(s string) string {

@@ -1,8 +1,15 @@
 package textseg
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clipperhouse/uax29/v2/words"
 )
 
 func TestTokens(t *testing.T) {
@@ -81,5 +88,115 @@ func TestGuessClass(t *testing.T) {
 	}
 	if ClassOfTag("NNS") != Noun || ClassOfTag("VBZ") != Verb || ClassOfTag("DT") != Other {
 		t.Error("ClassOfTag")
+	}
+}
+
+// referenceTokens is TokensUntil as it was before its ASCII fast path:
+// every segment from the UAX #29 segmenter.
+func referenceTokens(text string) []Token {
+	var buf []Token
+	it := words.FromString(text)
+	it.Joiners(wordJoiners)
+	for it.Next() {
+		tok := it.Value()
+		start, end := it.Start(), it.End()
+		c := tok[0]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c == '\t':
+				continue
+			case c == '\n' || c == '\r':
+				buf = appendBreak(buf, start, end, true)
+				continue
+			case isASCIIAlnum(c):
+				if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
+					buf = appendBreak(buf, start, end, false)
+					continue
+				}
+				buf = appendWord(buf, tok, start)
+				continue
+			default:
+				if c == '-' || c == '/' || c == '\'' || c == '"' {
+					buf = appendBreak(buf, start, end, false)
+					continue
+				}
+				sentEnd := c == '.' || c == '!' || c == '?' || c == ';'
+				if c == '.' && abbreviation(buf, start) {
+					sentEnd = false
+				}
+				buf = appendBreak(buf, start, end, sentEnd)
+				continue
+			}
+		}
+		r, _ := utf8.DecodeRuneInString(tok)
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			buf = appendWord(buf, tok, start)
+		case unicode.IsSpace(r):
+			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
+				buf = appendBreak(buf, start, end, true)
+			}
+		default:
+			sentEnd := r == '。' || r == '！' || r == '？' || r == '…'
+			buf = appendBreak(buf, start, end, sentEnd)
+		}
+	}
+	return buf
+}
+
+// tokenSamples hold the ASCII cases the fast path decides and those it
+// leaves to the segmenter, next to non-ASCII runes that may join them.
+var tokenSamples = []string{
+	"The ship's multi-step Matrix game: 3.5 NASA\ntests e.g. U.S. data (x).",
+	"a:b a.b a'b a,b a;b a_b a-b a–b a\u00adb a\u0301b _a __ a_ 1,000 1.5 1;2 1:2 1'2 1-2",
+	"end.  Next\r\nline\rCR\n\n\ttab\t\u0301 \u0301x  \u200dy \u3000z \u00a0w",
+	"&quot;hi&quot; &amp; AT&T &x; R&D don't we’ll O’Brien’s rock 'n' roll",
+	"naïve café Ökonomie 关键词 Levenberg–Marquardt 🇫🇷🇩🇪 👍🏽 a\u200db",
+	"x.\u0301 .\u0301 ,\u200b 9\u066b5 a\u05f4b \u05d0\"\u05d1 \u05d0'",
+	"", " ", "a", "A", "\n", "\r", ".", "_", "-", "'", "é", "AB", "Ab", "aB",
+}
+
+// TestTokensMatchSegmenter: the ASCII fast path cuts every sample, and
+// every text of the benchmark data beside the repository when it is there,
+// exactly as the UAX #29 segmenter alone does.
+func TestTokensMatchSegmenter(t *testing.T) {
+	texts := slices.Clone(tokenSamples)
+	for _, s := range tokenSamples {
+		for _, t := range tokenSamples {
+			texts = append(texts, s+t, s+" "+t)
+		}
+	}
+	files, _ := filepath.Glob("../../../../shared/data/keywords/*/*.jsonl")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	for _, text := range texts {
+		checkTokens(t, text)
+	}
+}
+
+// FuzzTokens checks TokensUntil against the UAX #29 segmenter alone on any
+// text.
+func FuzzTokens(f *testing.F) {
+	for _, s := range tokenSamples {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) { checkTokens(t, text) })
+}
+
+func checkTokens(t *testing.T, text string) {
+	t.Helper()
+	got, want := Tokens(nil, text), referenceTokens(text)
+	if !slices.Equal(got, want) {
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("%.60q: token %d is %+v, want %+v", text, i, got[i], want[i])
+			}
+		}
+		t.Fatalf("%.60q: %d tokens, want %d", text, len(got), len(want))
 	}
 }
