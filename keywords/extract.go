@@ -165,7 +165,7 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
 	text = prepare(text, o.format)
-	s.toks = slices.Grow(s.toks[:0], min(textseg.EstimateTokens(text), maxTokens))
+	s.toks = slices.Grow(s.toks[:0], tokenRoom(text))
 	var stopped bool
 	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
 		return nil, s.err
@@ -183,6 +183,18 @@ func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, e
 		return nil, s.err
 	}
 	return kps, nil
+}
+
+// tokenRoom returns how many tokens to make room for before tokenizing
+// text. A long text gets textseg's estimate, which reads every byte but
+// spares growing the buffer of a large text, and its copies, several
+// times; a short one (under 64 KB) gets one token per 4 bytes, which prose
+// seldom exceeds, and append grows the buffer when it does.
+func tokenRoom(text string) int {
+	if len(text) < 1<<16 {
+		return len(text)/4 + 16
+	}
+	return min(textseg.EstimateTokens(text), maxTokens)
 }
 
 // done reports whether the call's context has ended, keeping its error in
@@ -207,18 +219,19 @@ func truncate(text string, n int) string {
 // state is the working memory of one Extract call, pooled so that
 // repeated calls reuse their buffers.
 type state struct {
-	ctx       context.Context // the call's; nil between calls
-	err       error           // ctx.Err() when done saw it end
-	lang      string
-	toks      []textseg.Token
-	words     []word
-	stems     []stemStat
-	stemIndex map[string]int32  // stem -> index in stems
-	stemCache map[string]string // lower-case word -> stem, kept across calls
-	cacheLang string            // language of stemCache
-	stemmer   textseg.StemmerEnv
-	cands     []candidate
-	candIndex map[phraseKey]int32 // candidate.key -> index in cands
+	ctx     context.Context // the call's; nil between calls
+	err     error           // ctx.Err() when done saw it end
+	call    uint64          // counts the calls of this state, from 1
+	lang    string
+	stops   map[string]struct{} // the stop list of lang
+	toks    []textseg.Token
+	words   []word
+	stems   []stemStat
+	cache   wordCache // kept across calls
+	stemmer textseg.StemmerEnv
+	cands   []candidate
+	// candIndex maps candidate.key to the index in cands.
+	candIndex map[phraseKey]int32
 	order     []int32
 	// embedScale weighs occurrences inside longer phrases: frequencies
 	// of short texts are too small to rely on.
@@ -226,15 +239,8 @@ type state struct {
 }
 
 var statePool = sync.Pool{New: func() any {
-	return &state{
-		stemIndex: make(map[string]int32),
-		stemCache: make(map[string]string),
-		candIndex: make(map[phraseKey]int32),
-	}
+	return &state{candIndex: make(map[phraseKey]int32)}
 }}
-
-// stemCacheLimit bounds the words whose stems a pooled state remembers.
-const stemCacheLimit = 1 << 15
 
 // reuse empties b for the next call, or drops it when it has grown past
 // keep elements, so that one long text does not pin a large buffer.
@@ -268,16 +274,12 @@ func (s *state) release() {
 	s.stems = reuse(s.stems, keep)
 	s.cands = reuse(s.cands, keep)
 	s.order = reuse(s.order, keep)
-	if len(s.stemIndex) > keep || len(s.candIndex) > keep {
-		s.stemIndex = make(map[string]int32)
+	if len(s.candIndex) > keep {
 		s.candIndex = make(map[phraseKey]int32)
 	} else {
-		clear(s.stemIndex)
 		clear(s.candIndex)
 	}
-	if len(s.stemCache) > stemCacheLimit {
-		s.stemCache = make(map[string]string)
-	}
+	s.cache.turn()
 	statePool.Put(s)
 }
 
@@ -290,44 +292,51 @@ func (s *state) classify(text string) bool {
 	if en {
 		loadTables()
 	}
-	stops := stopSet(s.lang)
-	if s.cacheLang != s.lang {
-		clear(s.stemCache)
-		s.cacheLang = s.lang
+	s.stops = stopSet(s.lang)
+	if s.cache.cur == nil || s.cache.lang != s.lang {
+		s.cache.reset(s.lang)
 	}
+	s.call++
 	s.stemmer.SetLanguage(s.lang)
 	elide := s.lang == "fr" || s.lang == "it"
 	s.words = slices.Grow(s.words[:0], len(s.toks))
+	prevAux := false // the token before is a word and an auxiliary
 	for i := range s.toks {
 		if i%checkEvery == checkEvery-1 && s.done() {
 			return false
 		}
 		t := &s.toks[i]
 		if t.Kind != textseg.Word {
+			prevAux = false
 			continue
 		}
 		if elide {
 			cutElision(t, text)
 		}
 		if len(t.Lower) > maxWordBytes {
+			prevAux = false
 			continue
 		}
-		si, ok := s.stemOf(t.Lower, en)
+		wi, ok := s.wordOf(t.Lower, en)
+		if !ok {
+			prevAux = false
+			continue
+		}
+		aux := prevAux
+		prevAux = wi.aux
+		si, ok := s.stemIndex(wi)
 		if !ok {
 			continue
 		}
-		var class byte
-		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
-			class = classStop
-		} else if en {
-			class = wordClass(t.Lower)
+		class := wi.class
+		switch {
+		case class == classStop:
+		case en:
 			if class == textseg.NounOrVerb {
 				class = s.nounOrVerb(i)
 			}
-		} else if verbForm(s.lang, t.Lower) || i > 0 && s.toks[i-1].Kind == textseg.Word && auxiliaries[s.lang][s.toks[i-1].Lower] {
+		case aux:
 			class = textseg.Verb
-		} else {
-			class = textseg.Noun
 		}
 		if !t.Cap {
 			s.stems[si].lowerSeen = true
@@ -409,46 +418,6 @@ func isYear(w string) bool {
 		return false
 	}
 	return w[2] >= '0' && w[2] <= '9' && w[3] >= '0' && w[3] <= '9'
-}
-
-// stemOf returns the index in s.stems of the stem of the lower-case word
-// lower, adding the stem when it is new, or false when it is new and the
-// text already has maxStems stems. Stems of words are remembered for the
-// rest of the call and across calls, as stemming costs more than a
-// lookup; a pooled state forgets them once it knows more than
-// stemCacheLimit words. Within a call the cache stays bounded: a word is
-// stemmed, and cached, only while the text has fewer than maxStems stems.
-func (s *state) stemOf(lower string, en bool) (int32, bool) {
-	key, cached := s.stemCache[lower]
-	if !cached {
-		if len(s.stems) >= maxStems {
-			return 0, false // do not stem what could not be kept
-		}
-		// A copy, so that the cache does not keep the text alive; the
-		// stem is the copy, a part of it, or a new string.
-		word := strings.Clone(lower)
-		key = s.stemmer.Stem(word)
-		s.stemCache[word] = key
-	}
-	si, ok := s.stemIndex[key]
-	if ok {
-		return si, true
-	}
-	if len(s.stems) >= maxStems {
-		return 0, false
-	}
-	si = int32(len(s.stems))
-	st := stemStat{key: key, idf2: 1}
-	if en {
-		idf := idfUnseen
-		if v, ok := idfTable[key]; ok {
-			idf = float64(v)
-		}
-		st.idf2 = idf * idf
-	}
-	s.stems = push(s.stems, maxStems, st)
-	s.stemIndex[key] = si
-	return si, true
 }
 
 // markSVerbs makes a verb of a headline word ending in -s that stands
