@@ -83,7 +83,44 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 			return buf, false
 		}
 		start := pos
-		end, alnum := asciiSegment(text, pos)
+		if text[pos] == ' ' {
+			// Spaces, which are no token, unless an Extend or Format
+			// rune after them makes them the segmenter's.
+			e := pos + 1
+			for e < len(text) && text[e] == ' ' {
+				e++
+			}
+			if e == len(text) || text[e] < utf8.RuneSelf {
+				pos = e
+				continue
+			}
+		}
+		// A run of ASCII letters and digits, the most common segment,
+		// classed as it is read.
+		if k := asciiClass[text[pos]]; k&clAlnum != 0 {
+			e, upper, lower := pos+1, int(k&clUpper), int(k&clLower)
+			for e < len(text) {
+				k := asciiClass[text[e]]
+				if k&clAlnum == 0 {
+					break
+				}
+				upper += int(k & clUpper)
+				lower += int(k & clLower)
+				e++
+			}
+			if e == len(text) || !joinsAfter[text[e]] {
+				pos = e
+				if start > 0 && text[start-1] == '&' && e < len(text) && text[e] == ';' {
+					// An HTML character reference left in the text
+					// ("&quot;") is punctuation.
+					buf = appendBreak(buf, start, e, false)
+					continue
+				}
+				buf = appendASCIIWord(buf, text[start:e], start, upper, lower>>1)
+				continue
+			}
+		}
+		end := asciiSegment(text, pos)
 		if end == 0 {
 			if it == nil {
 				it = words.FromString("")
@@ -96,14 +133,6 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 		pos = end
 		tok := text[start:end]
 		c := tok[0]
-		if alnum {
-			if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
-				buf = appendBreak(buf, start, end, false)
-				continue
-			}
-			buf = appendASCIIWord(buf, tok, start)
-			continue
-		}
 		if c < utf8.RuneSelf {
 			switch {
 			case c == ' ' || c == '\t':
@@ -150,24 +179,19 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 }
 
 // asciiSegment returns the end of the UAX #29 segment (with wordJoiners)
-// that starts at text[pos], when its ASCII bytes alone decide it, and
-// whether it is a run of ASCII letters and digits; or 0 when the rules
-// need the UAX #29 segmenter: at a non-ASCII rune, or where the byte after
-// the run may join it to what follows (a MidLetter, MidNum or MidNumLet
-// character, an ExtendNumLet '_', a joiner '-', or a non-ASCII rune, which
-// may be an Extend or Format character that belongs to the segment).
-func asciiSegment(text string, pos int) (int, bool) {
+// that starts at text[pos], not a run of letters and digits, when its
+// ASCII bytes alone decide it; or 0 when the rules need the UAX #29
+// segmenter: at a non-ASCII rune, at a run of letters and digits that the
+// byte after it may join to what follows (a MidLetter, MidNum or
+// MidNumLet character, an ExtendNumLet '_', a joiner '-', or a non-ASCII
+// rune, which may be an Extend or Format character that belongs to the
+// segment), or before a non-ASCII rune.
+func asciiSegment(text string, pos int) int {
 	c := text[pos]
 	e := pos + 1
 	switch {
 	case isASCIIAlnum(c):
-		for e < len(text) && isASCIIAlnum(text[e]) {
-			e++
-		}
-		if e < len(text) && joinsAfter[text[e]] {
-			return 0, false
-		}
-		return e, true
+		return 0 // a run that joinsAfter may continue
 	case c == ' ':
 		for e < len(text) && text[e] == ' ' {
 			e++
@@ -176,17 +200,36 @@ func asciiSegment(text string, pos int) (int, bool) {
 		if e < len(text) && text[e] == '\n' {
 			e++
 		}
-		return e, false // nothing attaches to a line break (WB3a)
+		return e // nothing attaches to a line break (WB3a)
 	case c == '\n':
-		return e, false
+		return e
 	case c >= utf8.RuneSelf || c == '_':
-		return 0, false
+		return 0
 	}
 	if e < len(text) && text[e] >= utf8.RuneSelf {
-		return 0, false
+		return 0
 	}
-	return e, false
+	return e
 }
+
+// Bits of asciiClass.
+const (
+	clUpper = 1 << 0 // A-Z
+	clLower = 1 << 1 // a-z
+	clAlnum = 1 << 2 // A-Z, a-z, 0-9
+)
+
+// asciiClass classes the bytes of ASCII letters and digits.
+var asciiClass = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clLower | clAlnum
+		t[c-'a'+'A'] = clUpper | clAlnum
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clAlnum
+	}
+	return t
+}()
 
 // joinsAfter marks the bytes that, after a run of ASCII letters and
 // digits, may continue its segment: the ASCII MidLetter (':'), MidNum
@@ -335,24 +378,15 @@ func appendWord(buf []Token, tok string, start int) []Token {
 }
 
 // appendASCIIWord appends the Word or Number token of tok, a run of ASCII
-// letters and digits: appendWord without decoding runes.
-func appendASCIIWord(buf []Token, tok string, start int) []Token {
-	t := Token{Start: int32(start), End: int32(start + len(tok)), Kind: Number}
-	upper, lower := 0, 0
-	for i := 0; i < len(tok); i++ {
-		switch c := tok[i]; {
-		case c >= 'a':
-			lower++
-		case c >= 'A':
-			upper++
-		}
-	}
+// letters and digits with upper capitals and lower small letters: appendWord
+// without decoding runes.
+func appendASCIIWord(buf []Token, tok string, start, upper, lower int) []Token {
+	t := Token{Lower: tok, Start: int32(start), End: int32(start + len(tok)), Kind: Number}
 	if upper+lower > 0 {
 		t.Kind = Word
 	}
 	t.Cap = tok[0] >= 'A' && tok[0] <= 'Z'
 	t.AllCaps = upper >= 2 && lower == 0
-	t.Lower = tok
 	if upper > 0 {
 		t.Lower = asciiLower(tok)
 	}
