@@ -164,11 +164,14 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 // done.
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
-	text = prepare(text, o.format)
+	text, furniture := prepareText(text, o.format)
 	s.toks = slices.Grow(s.toks[:0], tokenRoom(text))
 	var stopped bool
 	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
 		return nil, s.err
+	}
+	if len(furniture) > 0 {
+		s.dropFurniture(furniture)
 	}
 	s.pickLanguage(text, o.language)
 	if !s.classify(text) {
@@ -188,10 +191,10 @@ func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, e
 // tokenRoom returns how many tokens to make room for before tokenizing
 // text. A long text gets textseg's estimate, which reads every byte but
 // spares growing the buffer of a large text, and its copies, several
-// times; a short one (under 64 KB) gets one token per 4 bytes, which prose
-// seldom exceeds, and append grows the buffer when it does.
+// times; a shorter one (under 256 KB) gets one token per 4 bytes, which
+// prose seldom exceeds, and append grows the buffer when it does.
 func tokenRoom(text string) int {
-	if len(text) < 1<<16 {
+	if len(text) < 1<<18 {
 		return len(text)/4 + 16
 	}
 	return min(textseg.EstimateTokens(text), maxTokens)
@@ -262,10 +265,16 @@ func push[T any](b []T, limit int, v T) []T {
 	return append(b, v)
 }
 
-// release empties s and puts it back in the pool. It keeps no reference
-// to the text, and drops buffers grown large by a long text rather than
-// keep them alive.
+// release empties s and puts it back in the pool.
 func (s *state) release() {
+	s.reset()
+	statePool.Put(s)
+}
+
+// reset empties s for its next call. It keeps no reference to the text,
+// and drops buffers grown large by a long text rather than keep them
+// alive.
+func (s *state) reset() {
 	const keep = 1 << 16
 	s.ctx, s.err = nil, nil
 	clear(s.toks) // Token.Lower may point into the caller's text.
@@ -280,7 +289,6 @@ func (s *state) release() {
 		clear(s.candIndex)
 	}
 	s.cache.turn()
-	statePool.Put(s)
 }
 
 // classify gives each Word token of text its stem and class, and lists

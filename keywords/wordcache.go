@@ -81,8 +81,8 @@ func (c *wordCache) turn() {
 		return
 	}
 	c.old, c.oldStems = c.cur, c.stems
-	c.cur = make(map[string]wordInfo, genWords)
-	c.stems = make(map[string]*stemInfo, genWords)
+	c.cur = make(map[string]wordInfo)
+	c.stems = make(map[string]*stemInfo)
 }
 
 // lookup returns what c knows of the lower-case word w, and false when it
