@@ -108,7 +108,7 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 				lower += int(k & clLower)
 				e++
 			}
-			if e == len(text) || !joinsAfter[text[e]] {
+			if e == len(text) || !mayJoin(text, e) {
 				pos = e
 				if start > 0 && text[start-1] == '&' && e < len(text) && text[e] == ';' {
 					// An HTML character reference left in the text
@@ -164,7 +164,7 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 		}
 		r, _ := utf8.DecodeRuneInString(tok)
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+		case runeKind(r)&(rkLetter|rkDigitMark) != 0:
 			buf = appendWord(buf, tok, start)
 		case unicode.IsSpace(r):
 			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
@@ -191,7 +191,7 @@ func asciiSegment(text string, pos int) int {
 	e := pos + 1
 	switch {
 	case isASCIIAlnum(c):
-		return 0 // a run that joinsAfter may continue
+		return 0 // a run that mayJoin lets continue
 	case c == ' ':
 		for e < len(text) && text[e] == ' ' {
 			e++
@@ -217,6 +217,7 @@ const (
 	clUpper = 1 << 0 // A-Z
 	clLower = 1 << 1 // a-z
 	clAlnum = 1 << 2 // A-Z, a-z, 0-9
+	clDigit = 1 << 3 // 0-9
 )
 
 // asciiClass classes the bytes of ASCII letters and digits.
@@ -226,24 +227,44 @@ var asciiClass = func() (t [256]byte) {
 		t[c-'a'+'A'] = clUpper | clAlnum
 	}
 	for c := '0'; c <= '9'; c++ {
-		t[c] = clAlnum
+		t[c] = clAlnum | clDigit
 	}
 	return t
 }()
 
-// joinsAfter marks the bytes that, after a run of ASCII letters and
-// digits, may continue its segment: the ASCII MidLetter (':'), MidNum
-// (',' ';'), MidNumLet ('.'), Single_Quote and ExtendNumLet ('_')
-// characters of UAX #29, the joiner '-', and every non-ASCII byte.
-var joinsAfter = func() (t [256]bool) {
-	for _, c := range []byte(":,;.'_-") {
-		t[c] = true
+// mayJoin reports whether the byte at text[e], after a run of ASCII
+// letters and digits, may join the run to what follows under UAX #29 (with
+// wordJoiners), so that the segmenter must decide: an ExtendNumLet '_'; a
+// MidNum (',' ';') between digits; a MidNumLet, Single_Quote or joiner
+// ('.' '\'' '-') between letters or between digits; a MidLetter (':')
+// between letters; or a non-ASCII rune on either side, which may be a
+// letter, a digit, or an Extend or Format character that the rules skip.
+func mayJoin(text string, e int) bool {
+	c := text[e]
+	if c >= utf8.RuneSelf || c == '_' {
+		return true
 	}
-	for c := utf8.RuneSelf; c < 256; c++ {
-		t[c] = true
+	if e+1 == len(text) {
+		return false
 	}
-	return t
-}()
+	last, next := asciiClass[text[e-1]], text[e+1]
+	if next >= utf8.RuneSelf {
+		return c == ',' || c == ';' || c == '.' || c == '\'' || c == '-' || c == ':'
+	}
+	nk := asciiClass[next]
+	letters := last&(clUpper|clLower) != 0 && nk&(clUpper|clLower) != 0
+	digits := last&clDigit != 0 && nk&clDigit != 0
+	switch c {
+	case ',', ';':
+		return digits
+	case '.', '\'', '-':
+		return letters || digits
+	case ':':
+		return letters
+	}
+	return false
+}
+
 
 // EstimateTokens returns about how many tokens Tokens finds in text, to
 // size its buffer: seldom fewer, and at most a few times more (for text in
@@ -347,9 +368,9 @@ func appendWord(buf []Token, tok string, start int) []Token {
 		if r >= utf8.RuneSelf {
 			ascii = false
 		}
-		if unicode.IsLetter(r) {
+		if k := runeKind(r); k&rkLetter != 0 {
 			letters++
-			if unicode.IsUpper(r) {
+			if k&rkUpper != 0 {
 				upper++
 				if i == 0 {
 					t.Cap = true
@@ -404,3 +425,49 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// Bits of runeKind.
+const (
+	rkLetter    = 1 << 0 // unicode.IsLetter
+	rkUpper     = 1 << 1 // unicode.IsUpper
+	rkDigitMark = 1 << 2 // unicode.IsDigit or unicode.IsMark
+)
+
+// runeKind returns whether r is a letter, a capital, a digit or a mark,
+// as package unicode says, without searching its tables for the runes of
+// Latin, Han, kana and Hangul text, the most common.
+func runeKind(r rune) byte {
+	switch {
+	case r < rune(len(latinKinds)):
+		return latinKinds[r]
+	case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3041 && r <= 0x3096, r >= 0x30A1 && r <= 0x30FA, r >= 0xAC00 && r <= 0xD7A3:
+		// CJK unified ideographs, hiragana, katakana and Hangul
+		// syllables: letters without case.
+		return rkLetter
+	}
+	return kindOf(r)
+}
+
+// kindOf is runeKind from package unicode's tables.
+func kindOf(r rune) byte {
+	var k byte
+	if unicode.IsLetter(r) {
+		k |= rkLetter
+		if unicode.IsUpper(r) {
+			k |= rkUpper
+		}
+	}
+	if unicode.IsDigit(r) || unicode.IsMark(r) {
+		k |= rkDigitMark
+	}
+	return k
+}
+
+// latinKinds holds runeKind for the runes of the Latin blocks, U+0000 to
+// U+024F.
+var latinKinds = func() (t [0x250]byte) {
+	for r := range rune(len(t)) {
+		t[r] = kindOf(r)
+	}
+	return t
+}()

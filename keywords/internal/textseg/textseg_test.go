@@ -149,6 +149,7 @@ func referenceTokens(text string) []Token {
 var tokenSamples = []string{
 	"The ship's multi-step Matrix game: 3.5 NASA\ntests e.g. U.S. data (x).",
 	"a:b a.b a'b a,b a;b a_b a-b a–b a\u00adb a\u0301b _a __ a_ 1,000 1.5 1;2 1:2 1'2 1-2",
+	"a,1 1,a a.1 1.a a:1 a'1 1'a a-1 1-a a1,2 a1.b A.B. x.,y 9.é é.9 a:é 1,é a.",
 	"end.  Next\r\nline\rCR\n\n\ttab\t\u0301 \u0301x  \u200dy \u3000z \u00a0w",
 	"&quot;hi&quot; &amp; AT&T &x; R&D don't we’ll O’Brien’s rock 'n' roll",
 	"naïve café Ökonomie 关键词 Levenberg–Marquardt 🇫🇷🇩🇪 👍🏽 a\u200db",
@@ -198,5 +199,15 @@ func checkTokens(t *testing.T, text string) {
 			}
 		}
 		t.Fatalf("%.60q: %d tokens, want %d", text, len(got), len(want))
+	}
+}
+
+// TestRuneKind: the shortcuts of runeKind agree with package unicode over
+// the Basic Multilingual Plane and beyond.
+func TestRuneKind(t *testing.T) {
+	for r := rune(0); r <= 0x2FFFF; r++ {
+		if got, want := runeKind(r), kindOf(r); got != want {
+			t.Fatalf("runeKind(%U) = %b, want %b", r, got, want)
+		}
 	}
 }
