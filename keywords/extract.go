@@ -63,6 +63,10 @@ const (
 	maxCandidates = 1 << 16 // distinct candidate phrases
 )
 
+// bigText is the number of words from which a text's candidate map is
+// made at its size at once (see run).
+const bigText = 1 << 14
+
 // checkEvery is how many items (tokens, words or candidates) the engine
 // handles between two looks at its context: about 0.1 to 0.5 ms of work.
 const checkEvery = 4096
@@ -178,6 +182,11 @@ func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, e
 		return nil, s.err
 	}
 	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
+	if len(s.words) > bigText && len(s.candIndex) == 0 {
+		// Sized at once, the map of a long text's candidates is not
+		// rehashed as it grows; reset drops it after the call.
+		s.candIndex = make(map[phraseKey]int32, min(2*len(s.stems), maxCandidates))
+	}
 	if !s.addCandidates() {
 		return nil, s.err
 	}
@@ -277,17 +286,19 @@ func (s *state) release() {
 func (s *state) reset() {
 	const keep = 1 << 16
 	s.ctx, s.err = nil, nil
+	// A map sized for a long text is dropped: clearing it would cost its
+	// size on every later call.
+	if len(s.words) > bigText || len(s.candIndex) > keep {
+		s.candIndex = make(map[phraseKey]int32)
+	} else {
+		clear(s.candIndex)
+	}
 	clear(s.toks) // Token.Lower may point into the caller's text.
 	s.toks = reuse(s.toks, keep)
 	s.words = reuse(s.words, keep)
 	s.stems = reuse(s.stems, keep)
 	s.cands = reuse(s.cands, keep)
 	s.order = reuse(s.order, keep)
-	if len(s.candIndex) > keep {
-		s.candIndex = make(map[phraseKey]int32)
-	} else {
-		clear(s.candIndex)
-	}
 	s.cache.turn()
 }
 
@@ -486,7 +497,9 @@ func contraction(w string) bool {
 // cutElision drops an elided article or pronoun from a French or Italian
 // word: "l'inflation" is "inflation", "dell'anno" is "anno".
 func cutElision(t *textseg.Token, text string) {
-	i := strings.IndexAny(t.Lower, "'’")
+	// An elision is at most four bytes: read no further than its
+	// apostrophe could be, as IndexAny decodes the runes it reads.
+	i := strings.IndexAny(t.Lower[:min(len(t.Lower), 4+len("’"))], "'’")
 	if i <= 0 || i > 4 {
 		return
 	}

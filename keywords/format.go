@@ -132,22 +132,65 @@ func (p *preparer) set(i int, c byte) {
 }
 
 // line is one line of the text: [start, end) without its line break,
-// which is at end (or end is len(text)), and its content, [start+ind,
-// end) less trailing spaces, which is empty for a blank line. Offsets are
-// int32 (MaxTextBytes fits), to keep the lines of a text of a million line
-// breaks small.
+// which is at end (or end is len(text)), with the lengths of its leading
+// and trailing spaces and tabs (up to 65,535: beyond, they are read again
+// from the text when asked for). Offsets are int32 (MaxTextBytes fits),
+// to keep the lines of a text of a million line breaks small.
 type line struct {
 	start, end int32
-	ind        int32 // bytes of leading spaces and tabs
-	cols       int32 // their width in columns, a tab to the next multiple of 4
-	last       int32 // end of the content, before trailing spaces
+	lead, tail uint16
 }
 
-// blankL reports whether the line holds only spaces.
-func (l line) blankL() bool { return l.start+l.ind >= l.last }
+// ind returns the bytes of leading spaces and tabs of line l.
+func (p *preparer) ind(l line) int32 {
+	if l.lead < 0xFFFF {
+		return int32(l.lead)
+	}
+	k := l.start
+	for k < l.end && (p.text[k] == ' ' || p.text[k] == '\t') {
+		k++
+	}
+	return k - l.start
+}
+
+// cols returns the width of the indentation of line l in columns, a tab
+// reaching the next multiple of 4, up to 64.
+func (p *preparer) cols(l line) int {
+	cols := 0
+	for k := l.start; k < l.end && cols < 64; k++ {
+		switch p.text[k] {
+		case ' ':
+			cols++
+		case '\t':
+			cols += 4 - cols%4
+		default:
+			return cols
+		}
+	}
+	return cols
+}
+
+// last returns the end of the content of line l, before trailing spaces
+// and tabs.
+func (p *preparer) last(l line) int32 {
+	if l.tail < 0xFFFF {
+		return l.end - int32(l.tail)
+	}
+	e := l.end
+	for e > l.start && (p.text[e-1] == ' ' || p.text[e-1] == '\t' || p.text[e-1] == '\r') {
+		e--
+	}
+	return e
+}
+
+// isBlank reports whether line l holds only spaces and tabs.
+func (p *preparer) isBlank(l line) bool { return l.start+p.ind(l) >= p.last(l) }
 
 // trim returns the content of line l.
-func (p *preparer) trim(l line) string { return p.text[l.start+l.ind : l.last] }
+func (p *preparer) trim(l line) string {
+	e := p.last(l)
+	return p.text[min(l.start+p.ind(l), e):e]
+}
 
 // raw returns line l without its line break.
 func (p *preparer) raw(l line) string { return p.text[l.start:l.end] }
@@ -164,22 +207,14 @@ func (p *preparer) lines() []line {
 		if end > start && s[end-1] == '\r' {
 			end--
 		}
-		l := line{start: int32(start), end: int32(end)}
-		k, cols := start, 0
-		for ; k < end && (s[k] == ' ' || s[k] == '\t'); k++ {
-			if s[k] == '\t' {
-				cols += 4 - cols%4
-			} else {
-				cols++
-			}
+		k, e := start, end
+		for k < end && (s[k] == ' ' || s[k] == '\t') {
+			k++
 		}
-		l.ind, l.cols = int32(k-start), int32(min(cols, 1<<20))
-		e := end
 		for e > k && (s[e-1] == ' ' || s[e-1] == '\t' || s[e-1] == '\r') {
 			e--
 		}
-		l.last = int32(e)
-		ls = append(ls, l)
+		ls = append(ls, line{start: int32(start), end: int32(end), lead: uint16(min(k-start, 0xFFFF)), tail: uint16(min(end-e, 0xFFFF))})
 		if i < 0 {
 			break
 		}
@@ -198,9 +233,10 @@ const detectLines = 200
 // detectFormat returns the format of text (see FormatAuto), reading at
 // most its first detectLines lines once.
 func detectFormat(text string, ls []line) Format {
+	p := preparer{text: text}
 	first := -1
 	for k := range ls {
-		if !ls[k].blankL() {
+		if !p.isBlank(ls[k]) {
 			first = k
 			break
 		}
@@ -208,7 +244,6 @@ func detectFormat(text string, ls []line) Format {
 	if first < 0 {
 		return FormatPlain
 	}
-	p := preparer{text: text}
 	head := p.trim(ls[first])
 	switch {
 	case debianCopyrightHeader(head):

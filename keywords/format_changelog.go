@@ -48,19 +48,19 @@ func gnuChangelogHeader(t string) bool {
 // (see FormatChangelog), and then reads it as plain text.
 func (p *preparer) changelog(ls []line) {
 	for _, l := range ls {
-		if l.blankL() {
+		if p.isBlank(l) {
 			continue
 		}
 		t := p.trim(l)
-		start := int(l.start + l.ind)
+		start := int(l.start + p.ind(l))
 		switch {
 		case debianChangelogHeader(t):
-			p.blank(start+packageName(t), int(l.last)) // the package's name stays
+			p.blank(start+packageName(t), int(p.last(l))) // the package's name stays
 			continue
 		case gnuChangelogHeader(t),
-			strings.HasPrefix(t, "-- ") && l.cols <= 1, // " -- Name <address>  date"
+			strings.HasPrefix(t, "-- ") && p.cols(l) <= 1, // " -- Name <address>  date"
 			t[0] == '[' && t[len(t)-1] == ']',          // "[ Name ]"
-			t[0] == '#' && l.cols == 0:                 // a comment of the packager's
+			t[0] == '#' && p.cols(l) == 0:                 // a comment of the packager's
 			p.blankLine(l)
 			continue
 		}
@@ -68,7 +68,7 @@ func (p *preparer) changelog(ls []line) {
 		// after a tab: "\t* src/tar.c (main): Fix ...".
 		if t[0] == '*' || t[0] == '-' || t[0] == '+' {
 			end := 1
-			if t[0] == '*' && l.cols >= 8 {
+			if t[0] == '*' && p.cols(l) >= 8 {
 				if c := strings.Index(t, ": "); c > 0 && c < 120 && strings.ContainsAny(t[:c], "./(") && strings.Count(t[:c], " ") <= 3 {
 					end = c + 1
 				}
@@ -81,7 +81,7 @@ func (p *preparer) changelog(ls []line) {
 				}
 			}
 		}
-		p.bugReferences(start, int(l.last))
+		p.bugReferences(start, int(p.last(l)))
 	}
 	p.plain(ls)
 }

@@ -34,7 +34,7 @@ func (p *preparer) debianCopyright(ls []line) {
 	keepValue, keepMore := false, false
 	field := -1 // the first line of the field read
 	for k, l := range ls {
-		if l.blankL() || l.ind == 0 || p.trim(l) == "." {
+		if p.isBlank(l) || p.ind(l) == 0 || p.trim(l) == "." {
 			// A paragraph of a comment that points to a licence's text
 			// is boilerplate: "On Debian systems, the complete text of
 			// ... can be found in /usr/share/common-licenses/GPL-3."
@@ -44,15 +44,15 @@ func (p *preparer) debianCopyright(ls []line) {
 				}
 			}
 			field = -1
-			if !l.blankL() && l.ind > 0 {
+			if !p.isBlank(l) && p.ind(l) > 0 {
 				field = k + 1 // the next paragraph of the field
 			}
 		}
-		if l.blankL() {
+		if p.isBlank(l) {
 			continue
 		}
 		t := p.trim(l)
-		if l.ind == 0 {
+		if p.ind(l) == 0 {
 			field = k
 			colon := strings.IndexByte(t, ':')
 			name := ""
@@ -67,11 +67,11 @@ func (p *preparer) debianCopyright(ls []line) {
 			p.blank(int(l.start), int(l.start)+colon+1)
 			switch name {
 			case "license":
-				p.licenceNames(int(l.start)+colon+1, int(l.last))
+				p.licenceNames(int(l.start)+colon+1, int(p.last(l)))
 			case "copyright":
 				// "Copyright: Copyright (c) 2014 Name": the holder stays.
 				v := strings.TrimLeft(t[colon+1:], " \t")
-				at := int(l.last) - len(v)
+				at := int(p.last(l)) - len(v)
 				for _, w := range []string{"Copyright", "copyright", "(C)", "(c)", "©"} {
 					if strings.HasPrefix(v, w) {
 						p.blank(at, at+len(w))

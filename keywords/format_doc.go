@@ -15,23 +15,23 @@ import (
 // above or below it.
 func (p *preparer) docLines(ls []line) {
 	for k, l := range ls {
-		if l.blankL() {
+		if p.isBlank(l) {
 			continue
 		}
 		t := p.trim(l)
 		if isRule(t) {
 			p.blankLine(l)
-			if k > 0 && !ls[k-1].blankL() && genericHeading(p.trim(ls[k-1])) {
+			if k > 0 && !p.isBlank(ls[k-1]) && genericHeading(p.trim(ls[k-1])) {
 				p.blankLine(ls[k-1])
 			}
 			continue
 		}
-		if strings.HasPrefix(t, "$ ") || l.cols >= 4 && commandLike(t) {
+		if strings.HasPrefix(t, "$ ") || p.cols(l) >= 4 && commandLike(t) {
 			p.blankLine(l)
 			continue
 		}
-		p.blankPaths(int(l.start+l.ind), int(l.last))
-		alone := k == 0 || ls[k-1].blankL() || k+1 == len(ls) || ls[k+1].blankL()
+		p.blankPaths(int(l.start+p.ind(l)), int(p.last(l)))
+		alone := k == 0 || p.isBlank(ls[k-1]) || k+1 == len(ls) || p.isBlank(ls[k+1])
 		if alone && (genericHeading(t) || releaseHeading(t)) {
 			p.blankLine(l)
 		}

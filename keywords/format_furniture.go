@@ -57,7 +57,7 @@ func (p *preparer) boilerplate(ls []line, all bool) {
 	nonBlank, next := 0, 0
 	var checked map[string]int // line -> index in p.furniture
 	for k, l := range ls {
-		if !l.blankL() {
+		if !p.isBlank(l) {
 			nonBlank++
 		}
 		if next == len(idx) || int(idx[next]) != k {
@@ -86,7 +86,7 @@ func (p *preparer) boilerplate(ls []line, all bool) {
 					checked = make(map[string]int)
 				}
 				checked[key] = len(p.furniture)
-				p.furniture = append(p.furniture, furnitureLine{start: l.start + l.ind, end: l.last, kept: 1})
+				p.furniture = append(p.furniture, furnitureLine{start: l.start + p.ind(l), end: p.last(l), kept: 1})
 			}
 		}
 	}
@@ -144,20 +144,13 @@ func (s *state) dropFurniture(lines []furnitureLine) {
 		if tk.Kind != textseg.Word {
 			continue
 		}
-		// A word occurs where a token, or a part of a compound, starts
-		// with it: "network" in "networks" and "likelihood" in
-		// "log-likelihood", as a search of the text finds it.
+		// A word occurs where a token starts with it: "network" in
+		// "networks", as a search of the text finds it.
 		w := tk.Lower
-		for i := 0; i < len(w); i++ {
-			if i > 0 && !partStart[w[i-1]] {
-				continue
-			}
-			rest := w[i:]
-			for lens := filter[rest[0]] & (1<<(min(len(rest), 63)+1) - 1); lens != 0; lens &= lens - 1 {
-				p := rest[:bits.TrailingZeros64(lens)]
-				if n, ok := counts[p]; ok {
-					counts[p] = n + 1
-				}
+		for lens := filter[w[0]] & (1<<(min(len(w), 63)+1) - 1); lens != 0; lens &= lens - 1 {
+			p := w[:bits.TrailingZeros64(lens)]
+			if n, ok := counts[p]; ok {
+				counts[p] = n + 1
 			}
 		}
 	}
@@ -210,16 +203,6 @@ func (s *state) dropTokens(spans [][2]int) {
 	clear(s.toks[out:])
 	s.toks = s.toks[:out]
 }
-
-// partStart marks the bytes after which a part of a compound word starts:
-// '-', '.', '\”, and the last bytes of "–" and "’" (and of a few other
-// three-byte runes, which only make a prefix looked up in vain).
-var partStart = func() (t [256]bool) {
-	for _, c := range []byte{'-', '.', '\'', 0x93, 0x99} {
-		t[c] = true
-	}
-	return t
-}()
 
 // letters returns how many letters w has, counting up to 4.
 func letters(w string) int {

@@ -95,7 +95,7 @@ func (p *preparer) licenceBoilerplate(ls []line, notices bool) {
 	// anchors of each paragraph: strong ones count 1<<20, weak ones 1.
 	first := make([]int32, len(ls))
 	for k := range ls {
-		if k > 0 && !ls[k].blankL() && !ls[k-1].blankL() {
+		if k > 0 && !p.isBlank(ls[k]) && !p.isBlank(ls[k-1]) {
 			first[k] = first[k-1]
 		} else {
 			first[k] = int32(k)
@@ -123,7 +123,7 @@ func (p *preparer) licenceBoilerplate(ls []line, notices bool) {
 	size := map[int32]int{}
 	for k, l := range ls {
 		if score[first[k]] >= 2 {
-			size[first[k]] += int(l.last - l.start - l.ind)
+			size[first[k]] += len(p.trim(l))
 		}
 	}
 	for f, n := range size {
@@ -133,7 +133,7 @@ func (p *preparer) licenceBoilerplate(ls []line, notices bool) {
 	}
 	var inLicence, total int
 	for k, l := range ls {
-		n := int(l.last - l.start - l.ind)
+		n := len(p.trim(l))
 		total += n
 		if score[first[k]] >= 2 {
 			inLicence += n
@@ -155,7 +155,7 @@ func (p *preparer) licenceBoilerplate(ls []line, notices bool) {
 func licenceTitle(p *preparer, ls []line) bool {
 	n := 0
 	for _, l := range ls {
-		if l.blankL() {
+		if p.isBlank(l) {
 			continue
 		}
 		if n++; n > 3 {

@@ -42,7 +42,7 @@ var manSkipped = map[string]bool{
 // the page's title.
 func (p *preparer) manPage(ls []line) {
 	first := 0
-	for first < len(ls) && ls[first].blankL() {
+	for first < len(ls) && p.isBlank(ls[first]) {
 		first++
 	}
 	title, cmd := "", "" // "TAR(1)", "tar"
@@ -54,16 +54,16 @@ func (p *preparer) manPage(ls []line) {
 	skip := false
 	for k := first; k < len(ls); k++ {
 		l := ls[k]
-		if l.blankL() {
+		if p.isBlank(l) {
 			continue
 		}
 		t := p.trim(l)
 		switch {
 		case title != "" && k == first:
 			p.manTitle(ls, first, cmd)
-		case title != "" && l.cols == 0 && strings.HasSuffix(t, title):
+		case title != "" && p.cols(l) == 0 && strings.HasSuffix(t, title):
 			p.blankLine(l) // the footer
-		case l.cols == 0:
+		case p.cols(l) == 0:
 			// A section heading, in capitals; a page's section of its own
 			// words ("NOTE") may hold prose.
 			skip = manSkipped[t]
@@ -74,14 +74,14 @@ func (p *preparer) manPage(ls []line) {
 			// An option, alone or before its description: "-4      Forces
 			// ssh to use IPv4 addresses only."
 			if gap := strings.Index(t, "  "); gap > 0 {
-				p.blank(int(l.start), int(l.start+l.ind)+gap)
+				p.blank(int(l.start), int(l.start+p.ind(l))+gap)
 			} else {
 				p.blankLine(l)
 			}
 		case commandLine(t, cmd):
 			p.blankLine(l)
 		default:
-			p.metavariables(int(l.start+l.ind), int(l.last))
+			p.metavariables(int(l.start+p.ind(l)), int(p.last(l)))
 		}
 		p.hyphenated(ls, k)
 	}
@@ -118,12 +118,12 @@ var manBoilerplate = []string{
 // is the command ("tar - an archiving utility").
 func (p *preparer) manTitle(ls []line, first int, cmd string) {
 	l := ls[first]
-	at := int(l.start + l.ind)
+	at := int(l.start + p.ind(l))
 	p.blank(at+len(cmd), int(l.end))
 	// The NAME section's first word, when it is the command: its first
 	// line of prose after the heading.
 	for k := first + 1; k < len(ls) && k < first+8; k++ {
-		if ls[k].blankL() || ls[k].cols == 0 {
+		if p.isBlank(ls[k]) || p.cols(ls[k]) == 0 {
 			continue
 		}
 		if t := p.trim(ls[k]); len(t) >= len(cmd) && strings.EqualFold(t[:len(cmd)], cmd) &&
@@ -183,7 +183,7 @@ const hyphen = "\u2010"
 // blanking cannot join them.
 func (p *preparer) hyphenated(ls []line, k int) {
 	l := ls[k]
-	t := p.text[l.start+l.ind : l.last]
+	t := p.text[l.start+p.ind(l) : p.last(l)]
 	if !strings.HasSuffix(t, hyphen) || k+1 == len(ls) {
 		return
 	}
@@ -200,12 +200,12 @@ func (p *preparer) hyphenated(ls []line, k int) {
 		}
 		i -= n
 	}
-	p.blank(int(l.start+l.ind)+i, int(l.last))
+	p.blank(int(l.start+p.ind(l))+i, int(p.last(l)))
 	j := strings.IndexAny(nt, " \t")
 	if j < 0 {
 		j = len(nt)
 	}
-	p.blank(int(next.start+next.ind), int(next.start+next.ind)+j)
+	p.blank(int(next.start+p.ind(next)), int(next.start+p.ind(next))+j)
 }
 
 // metavariables blanks the placeholders of a manual page's prose: words in

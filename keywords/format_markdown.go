@@ -23,7 +23,7 @@ func looksLikeMarkdown(text string, ls []line) bool {
 	p := preparer{text: text}
 	for k := 0; k < len(ls) && k < detectLines && kinds < 2; k++ {
 		l := ls[k]
-		t := p.text[l.start+l.ind : l.end]
+		t := p.text[l.start+p.ind(l) : l.end]
 		switch {
 		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
 			mark(1)
@@ -85,8 +85,8 @@ func (p *preparer) markdown(ls []line) {
 	para := false // the line before is prose of the same paragraph
 	for ; k < len(ls); k++ {
 		l := ls[k]
-		t := p.text[l.start+l.ind : l.end]
-		ind := int(l.ind)
+		t := p.text[l.start+p.ind(l) : l.end]
+		ind := int(p.ind(l))
 		if inFence {
 			p.blank(int(l.start), int(l.end))
 			// A closing fence has no info string: "```sh" opens a block
@@ -104,10 +104,10 @@ func (p *preparer) markdown(ls []line) {
 			para = false
 			continue
 		}
-		blankLine := l.blankL()
+		blankLine := p.isBlank(l)
 		// Indentation is in columns: a tab reaches the next multiple of
 		// four, so one tab indents code as four spaces do.
-		code := l.cols >= 4
+		code := p.cols(l) >= 4
 		switch {
 		case blankLine:
 			para = false
@@ -122,7 +122,7 @@ func (p *preparer) markdown(ls []line) {
 			para = false
 		case atxHeading(t) > 0:
 			h := atxHeading(t)
-			if genericHeading(p.text[int(l.start)+ind+h : l.last]) {
+			if e := int(p.last(l)); genericHeading(p.text[min(int(l.start)+ind+h, e):e]) {
 				p.blankLine(l)
 			} else {
 				p.blank(int(l.start), int(l.start)+ind+h)

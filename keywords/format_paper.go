@@ -24,7 +24,7 @@ func (p *preparer) titleBlock(ls []line) {
 		return
 	}
 	k := 0
-	for k < abstract && ls[k].blankL() {
+	for k < abstract && p.isBlank(ls[k]) {
 		k++
 	}
 	for k++; k < abstract && !bylineLike(p.trim(ls[k])); k++ {

@@ -279,3 +279,26 @@ func TestReleaseHeading(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPrepare: whatever the text and the format, prepare keeps the
+// text's length and every byte it does not blank, and does not panic.
+func FuzzPrepare(f *testing.F) {
+	for _, s := range []string{"## \n", "# x\n\n- y\n\n[![a](b)](c)", "X(1)  M  X(1)\n\nNAME\n  x - y\n", "p (1) u; urgency=l\n\n  * a: b\n\n -- n <e>  d\n",
+		"Format: copyright-format\nComment:\n .\n a\n", "  \t \n\t\n", "a\u2010\nb", "Copyright (c) x\n\nWARRANTY License\n", "  \r\n  \r  x\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, fm := range []Format{FormatAuto, FormatPlain, FormatMarkdown, FormatManPage, FormatChangelog, FormatDebianCopyright} {
+			got := prepare(text, fm)
+			if len(got) != len(text) {
+				t.Fatalf("format %d: %d bytes, want %d", fm, len(got), len(text))
+			}
+			for i := 0; i < len(text); i++ {
+				if got[i] != text[i] && got[i] != ' ' && got[i] != '\n' && got[i] != text[i]|0x20 {
+					t.Fatalf("format %d: byte %d is %q, want %q or a blank", fm, i, got[i], text[i])
+				}
+			}
+			Extract(text, WithFormat(fm))
+		}
+	})
+}
