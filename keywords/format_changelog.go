@@ -59,7 +59,7 @@ func (p *preparer) changelog(ls []line) {
 			continue
 		case gnuChangelogHeader(t),
 			strings.HasPrefix(t, "-- ") && p.cols(l) <= 1, // " -- Name <address>  date"
-			t[0] == '[' && t[len(t)-1] == ']',          // "[ Name ]"
+			t[0] == '[' && t[len(t)-1] == ']',             // "[ Name ]"
 			t[0] == '#' && p.cols(l) == 0:                 // a comment of the packager's
 			p.blankLine(l)
 			continue

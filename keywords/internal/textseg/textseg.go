@@ -236,7 +236,7 @@ var asciiClass = func() (t [256]byte) {
 // letters and digits, may join the run to what follows under UAX #29 (with
 // wordJoiners), so that the segmenter must decide: an ExtendNumLet '_'; a
 // MidNum (',' ';') between digits; a MidNumLet, Single_Quote or joiner
-// ('.' '\'' '-') between letters or between digits; a MidLetter (':')
+// ('.', an apostrophe, '-') between letters or between digits; a MidLetter (':')
 // between letters; or a non-ASCII rune on either side, which may be a
 // letter, a digit, or an Extend or Format character that the rules skip.
 func mayJoin(text string, e int) bool {
@@ -264,7 +264,6 @@ func mayJoin(text string, e int) bool {
 	}
 	return false
 }
-
 
 // EstimateTokens returns about how many tokens Tokens finds in text, to
 // size its buffer: seldom fewer, and at most a few times more (for text in
