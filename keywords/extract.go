@@ -388,7 +388,7 @@ func (s *state) markCitations(text string) {
 	}
 	k := 0 // the first word after token i
 	for i := 0; i < len(toks); i++ {
-		if toks[i].Kind != textseg.Break || !strings.ContainsAny(text[toks[i].Start:toks[i].End], "([") {
+		if toks[i].Kind != textseg.Break || !containsByte(text[toks[i].Start:toks[i].End], '(', '[') {
 			continue
 		}
 		for k < len(ws) && int(ws[k].tok) <= i {
@@ -399,10 +399,10 @@ func (s *state) markCitations(text string) {
 		for j := i + 1; j < len(toks) && j <= i+citationTokens && names; j++ {
 			t := &toks[j]
 			if t.Kind == textseg.Break {
-				if p := text[t.Start:t.End]; strings.ContainsAny(p, ")]") {
+				if p := text[t.Start:t.End]; containsByte(p, ')', ']') {
 					end = j
 					break
-				} else if strings.ContainsAny(p, "([\n") {
+				} else if containsByte(p, '(', '[') || strings.IndexByte(p, '\n') >= 0 {
 					break
 				}
 				continue
@@ -425,6 +425,12 @@ func (s *state) markCitations(text string) {
 		}
 		i = end - 1
 	}
+}
+
+// containsByte reports whether s holds the ASCII byte a or b: ContainsAny
+// without decoding the runes of s.
+func containsByte(s string, a, b byte) bool {
+	return strings.IndexByte(s, a) >= 0 || strings.IndexByte(s, b) >= 0
 }
 
 // citationTokens is the most tokens markCitations reads inside brackets.
@@ -497,9 +503,13 @@ func contraction(w string) bool {
 // cutElision drops an elided article or pronoun from a French or Italian
 // word: "l'inflation" is "inflation", "dell'anno" is "anno".
 func cutElision(t *textseg.Token, text string) {
-	// An elision is at most four bytes: read no further than its
-	// apostrophe could be, as IndexAny decodes the runes it reads.
-	i := strings.IndexAny(t.Lower[:min(len(t.Lower), 4+len("’"))], "'’")
+	// An elision is at most four bytes: its apostrophe is looked for in
+	// the word's first bytes only.
+	head := t.Lower[:min(len(t.Lower), 4+len("’"))]
+	i := strings.IndexByte(head, '\'')
+	if j := strings.Index(head, "’"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
 	if i <= 0 || i > 4 {
 		return
 	}

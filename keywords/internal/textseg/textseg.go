@@ -434,7 +434,7 @@ const (
 
 // runeKind returns whether r is a letter, a capital, a digit or a mark,
 // as package unicode says, without searching its tables for the runes of
-// Latin, Han, kana and Hangul text, the most common.
+// the most common scripts (see latinKinds), Han, kana and Hangul.
 func runeKind(r rune) byte {
 	switch {
 	case r < rune(len(latinKinds)):
@@ -443,6 +443,8 @@ func runeKind(r rune) byte {
 		// CJK unified ideographs, hiragana, katakana and Hangul
 		// syllables: letters without case.
 		return rkLetter
+	case r >= 0x1F000 && r <= 0x1FAFF:
+		return 0 // emoji and other pictographs
 	}
 	return kindOf(r)
 }
@@ -462,9 +464,9 @@ func kindOf(r rune) byte {
 	return k
 }
 
-// latinKinds holds runeKind for the runes of the Latin blocks, U+0000 to
-// U+024F.
-var latinKinds = func() (t [0x250]byte) {
+// latinKinds holds runeKind for the runes of the alphabets of Europe, the
+// Middle East and India: U+0000 to U+0FFF, from Latin to Tibetan.
+var latinKinds = func() (t [0x1000]byte) {
 	for r := range rune(len(t)) {
 		t[r] = kindOf(r)
 	}
