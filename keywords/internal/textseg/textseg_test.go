@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	snowball "github.com/blevesearch/snowballstem"
 	"github.com/clipperhouse/uax29/v2/words"
 )
 
@@ -209,5 +210,28 @@ func TestRuneKind(t *testing.T) {
 		if got, want := runeKind(r), kindOf(r); got != want {
 			t.Fatalf("runeKind(%U) = %b, want %b", r, got, want)
 		}
+	}
+}
+
+// TestStemNonLatin: a Latin-alphabet stemmer leaves a word without Latin
+// letters as it is, so skipping it gives the stemmer's own answer.
+func TestStemNonLatin(t *testing.T) {
+	words := []string{"关键词", "αβγός", "ηλεκτρονικών", "книгами", "مكتبات", "हिन्दी", "ɐɑɒ", "😀😃", "ʃəˈnɛtɪks", "ελληνικά"}
+	for lang, stem := range snowballStemmers {
+		if lang == "ru" {
+			continue
+		}
+		var e StemmerEnv
+		e.SetLanguage(lang)
+		for _, w := range words {
+			env := snowball.NewEnv(w)
+			stem(env)
+			if got, want := e.Stem(w), env.Current(); got != want {
+				t.Errorf("%s: Stem(%q) = %q, the stemmer gives %q", lang, w, got, want)
+			}
+		}
+	}
+	if hasLatin("κ中") || !hasLatin("naïve") || !hasLatin("é") || !hasLatin("x中") {
+		t.Error("hasLatin")
 	}
 }
