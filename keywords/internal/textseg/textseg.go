@@ -131,51 +131,51 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 			end = pos + it.End()
 		}
 		pos = end
-		tok := text[start:end]
-		c := tok[0]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t':
-				continue
-			case c == '\n' || c == '\r':
-				buf = appendBreak(buf, start, end, true)
-				continue
-			case isASCIIAlnum(c):
-				if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
-					// An HTML character reference left in the text
-					// ("&quot;") is punctuation.
-					buf = appendBreak(buf, start, end, false)
-					continue
-				}
-				buf = appendWord(buf, tok, start)
-				continue
-			default:
-				if c == '-' || c == '/' || c == '\'' || c == '"' {
-					buf = appendBreak(buf, start, end, false)
-					continue
-				}
-				sentEnd := c == '.' || c == '!' || c == '?' || c == ';'
-				if c == '.' && abbreviation(buf, start) {
-					sentEnd = false
-				}
-				buf = appendBreak(buf, start, end, sentEnd)
-				continue
-			}
-		}
-		r, _ := utf8.DecodeRuneInString(tok)
-		switch {
-		case runeKind(r)&(rkLetter|rkDigitMark) != 0:
-			buf = appendWord(buf, tok, start)
-		case unicode.IsSpace(r):
-			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
-				buf = appendBreak(buf, start, end, true)
-			}
-		default:
-			sentEnd := r == '。' || r == '！' || r == '？' || r == '…'
-			buf = appendBreak(buf, start, end, sentEnd)
-		}
+		buf = appendSegment(buf, text, start, end)
 	}
 	return buf, false
+}
+
+// appendSegment appends the token of the segment text[start:end], a UAX
+// #29 segment: a Word or Number, a Break for punctuation and line breaks
+// (merged with a Break before it), or nothing for other spaces.
+func appendSegment(buf []Token, text string, start, end int) []Token {
+	tok := text[start:end]
+	c := tok[0]
+	if c < utf8.RuneSelf {
+		switch {
+		case c == ' ' || c == '\t':
+			return buf
+		case c == '\n' || c == '\r':
+			return appendBreak(buf, start, end, true)
+		case isASCIIAlnum(c):
+			if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
+				// An HTML character reference left in the text
+				// ("&quot;") is punctuation.
+				return appendBreak(buf, start, end, false)
+			}
+			return appendWord(buf, tok, start)
+		case c == '-' || c == '/' || c == '\'' || c == '"':
+			return appendBreak(buf, start, end, false)
+		}
+		sentEnd := c == '.' || c == '!' || c == '?' || c == ';'
+		if c == '.' && abbreviation(buf, start) {
+			sentEnd = false
+		}
+		return appendBreak(buf, start, end, sentEnd)
+	}
+	r, _ := utf8.DecodeRuneInString(tok)
+	switch {
+	case runeKind(r)&(rkLetter|rkDigitMark) != 0:
+		return appendWord(buf, tok, start)
+	case unicode.IsSpace(r):
+		if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
+			return appendBreak(buf, start, end, true)
+		}
+		return buf
+	}
+	sentEnd := r == '。' || r == '！' || r == '？' || r == '…'
+	return appendBreak(buf, start, end, sentEnd)
 }
 
 // asciiSegment returns the end of the UAX #29 segment (with wordJoiners)

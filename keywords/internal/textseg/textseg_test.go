@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
 
 	snowball "github.com/blevesearch/snowballstem"
 	"github.com/clipperhouse/uax29/v2/words"
@@ -99,48 +97,7 @@ func referenceTokens(text string) []Token {
 	it := words.FromString(text)
 	it.Joiners(wordJoiners)
 	for it.Next() {
-		tok := it.Value()
-		start, end := it.Start(), it.End()
-		c := tok[0]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t':
-				continue
-			case c == '\n' || c == '\r':
-				buf = appendBreak(buf, start, end, true)
-				continue
-			case isASCIIAlnum(c):
-				if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
-					buf = appendBreak(buf, start, end, false)
-					continue
-				}
-				buf = appendWord(buf, tok, start)
-				continue
-			default:
-				if c == '-' || c == '/' || c == '\'' || c == '"' {
-					buf = appendBreak(buf, start, end, false)
-					continue
-				}
-				sentEnd := c == '.' || c == '!' || c == '?' || c == ';'
-				if c == '.' && abbreviation(buf, start) {
-					sentEnd = false
-				}
-				buf = appendBreak(buf, start, end, sentEnd)
-				continue
-			}
-		}
-		r, _ := utf8.DecodeRuneInString(tok)
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
-			buf = appendWord(buf, tok, start)
-		case unicode.IsSpace(r):
-			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
-				buf = appendBreak(buf, start, end, true)
-			}
-		default:
-			sentEnd := r == '。' || r == '！' || r == '？' || r == '…'
-			buf = appendBreak(buf, start, end, sentEnd)
-		}
+		buf = appendSegment(buf, text, it.Start(), it.End())
 	}
 	return buf
 }
