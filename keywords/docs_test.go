@@ -169,7 +169,9 @@ func checkDoc(t *testing.T, text string, tc docCase) {
 // TestInstalledDocuments reads the manual pages, Debian copyright files
 // and changelogs of this machine, where there are any: the command of a
 // manual page is among its first three keyphrases, and no section heading,
-// field name or changelog header word comes back. A machine without them
+// field name or changelog header word comes back. Only words that no prose
+// of these documents holds are checked, as the documents differ from
+// machine to machine. A machine without them
 // (a CI container without man pages) skips the parts it lacks.
 func TestInstalledDocuments(t *testing.T) {
 	t.Run("man", func(t *testing.T) {
@@ -189,7 +191,7 @@ func TestInstalledDocuments(t *testing.T) {
 			found++
 			t.Run(cmd, func(t *testing.T) {
 				checkDoc(t, string(out), docCase{format: FormatManPage, top3: []string{cmd},
-					noWords: []string{"synopsis", "manual", "mandatory"}})
+					noWords: []string{"synopsis", "mandatory"}})
 			})
 		}
 		if found == 0 {
@@ -204,7 +206,7 @@ func TestInstalledDocuments(t *testing.T) {
 	}{
 		// The prose of a comment may speak of copyright ("Original
 		// Copyright: ..."): only the other field names are checked.
-		{"/usr/share/doc/*/copyright", FormatDebianCopyright, []string{"upstream-name", "upstream", "usr", "common-licenses"},
+		{"/usr/share/doc/*/copyright", FormatDebianCopyright, []string{"upstream-name", "upstream-contact", "common-licenses"},
 			[]string{"Upstream-Name", "Upstream-Contact", "Files", "Format", "Source", "Comment", "License"}},
 		{"/usr/share/doc/*/changelog.Debian.gz", FormatChangelog, []string{"urgency"}, nil},
 	} {
