@@ -286,6 +286,27 @@ func TestAbuse(t *testing.T) {
 				_, err := streamRequests(context.Background(), a, keywords.Request{ID: huge, Text: paragraph, Language: "xx"})
 				return err
 			}},
+		{name: "id of 1 MiB", want: codes.InvalidArgument, handler: []codes.Code{codes.InvalidArgument},
+			msg: []string{"id is 1048576 bytes", "keywords.MaxIDBytes"},
+			call: func(t *testing.T, a *abuse) error {
+				_, err := a.client.GetKeywords(context.Background(), keywords.Request{ID: huge, Text: paragraph})
+				return err
+			}},
+		{name: "id one byte over MaxIDBytes, stream", want: codes.InvalidArgument, handler: []codes.Code{codes.InvalidArgument},
+			msg: []string{"request 1", "id is 257 bytes", "keywords.MaxIDBytes"},
+			call: func(t *testing.T, a *abuse) error {
+				_, err := streamRequests(context.Background(), a, keywords.Request{ID: strings.Repeat("i", keywords.MaxIDBytes+1), Text: paragraph})
+				return err
+			}},
+		{name: "id of MaxIDBytes", want: codes.OK, handler: []codes.Code{codes.OK},
+			call: func(t *testing.T, a *abuse) error {
+				id := strings.Repeat("i", keywords.MaxIDBytes)
+				res, err := a.client.GetKeywords(context.Background(), keywords.Request{ID: id, Text: paragraph})
+				if err == nil && res.ID != id {
+					t.Errorf("id of %d bytes came back as %d bytes", len(id), len(res.ID))
+				}
+				return err
+			}},
 		{name: "stream with blank texts in the middle", want: codes.OK, handler: []codes.Code{codes.OK},
 			call: func(t *testing.T, a *abuse) error {
 				ids, err := streamRequests(context.Background(), a,
@@ -317,8 +338,8 @@ func TestAbuse(t *testing.T) {
 				if n := len(resp.GetKeywords()); n == 0 || n > keywords.MaxResultsLimit || len(resp.GetKeyphrases()) != n {
 					t.Errorf("%d keywords, %d keyphrases, want the same number, 1 to %d", n, len(resp.GetKeyphrases()), keywords.MaxResultsLimit)
 				}
-				if size := proto.Size(resp); size > 60<<10 {
-					t.Errorf("response of %d bytes, documented to be under 60 KB", size)
+				if size := proto.Size(resp); size > keywords.MaxResponseBytes {
+					t.Errorf("response of %d bytes, documented to be at most MaxResponseBytes = %d", size, keywords.MaxResponseBytes)
 				}
 				return err
 			}},
@@ -357,6 +378,7 @@ func checkRequestDetails(t *testing.T, err error) {
 		"text":        {"TEXT_TOO_LONG", "TEXT_INVALID_UTF8"},
 		"max_results": {"MAX_RESULTS_OUT_OF_RANGE"},
 		"language":    {"LANGUAGE_UNSUPPORTED"},
+		"id":          {"ID_TOO_LONG"},
 	}
 	d := rpcerr.Summarize(err)
 	if d.Domain != "grpcexamples" || len(d.Fields) != 1 || !slices.Contains(fields[d.Fields[0]], d.Reason) ||

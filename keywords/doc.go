@@ -122,6 +122,7 @@
 //	text         TEXT_INVALID_UTF8         offsetBytes (direct calls of the Server only)
 //	max_results  MAX_RESULTS_OUT_OF_RANGE  value, min, max
 //	language     LANGUAGE_UNSUPPORTED      supportedLanguages ("da,de,en,...")
+//	id           ID_TOO_LONG               lengthBytes, limitBytes
 //
 // Read them with status.FromError and (*status.Status).Details (errdetails
 // is google.golang.org/genproto/googleapis/rpc/errdetails):
@@ -154,10 +155,11 @@
 // words, two generations of 16,384 that turn between calls, so that the
 // words in use stay and a one-off text's leave. A keyphrase has at most
 // [MaxKeyphraseWords] words and [MaxKeyphraseBytes] bytes, a response at
-// most [MaxResultsLimit] keyphrases. [ExtractContext] and the service look
-// at the call's context every 4,096 tokens, words or candidates. A
-// [Server] runs at most [WithMaxConcurrentExtractions] extractions at once
-// (default GOMAXPROCS); the host's grpc.MaxConcurrentStreams bounds how
-// many calls wait for a slot, and grpc.MaxRecvMsgSize the size of a
-// request.
+// most [MaxResultsLimit] keyphrases ([MaxResponseBytes] encoded, with an id
+// of at most [MaxIDBytes]). [ExtractContext] and the service look at the
+// call's context every 4,096 tokens, words or candidates. A [Server] runs
+// at most [WithMaxConcurrentExtractions] extractions at once (default
+// [DefaultMaxConcurrentExtractions], GOMAXPROCS - 1); the host's
+// grpc.MaxConcurrentStreams bounds how many calls wait for a slot, and
+// grpc.MaxRecvMsgSize the size of a request.
 package keywords

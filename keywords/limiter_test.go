@@ -39,7 +39,10 @@ type callResult struct {
 }
 
 func TestMaxConcurrentExtractionsDefault(t *testing.T) {
-	want := runtime.GOMAXPROCS(0)
+	want := max(runtime.GOMAXPROCS(0)-1, 1)
+	if got := keywords.DefaultMaxConcurrentExtractions(); got != want {
+		t.Errorf("DefaultMaxConcurrentExtractions() = %d, want GOMAXPROCS-1, at least 1 = %d", got, want)
+	}
 	for _, opts := range [][]keywords.ServerOption{
 		nil,
 		{keywords.WithMaxConcurrentExtractions(0)},
@@ -47,7 +50,7 @@ func TestMaxConcurrentExtractionsDefault(t *testing.T) {
 		{nil, keywords.Option(nil)},
 	} {
 		if got := keywords.ExtractionSlots(keywords.NewServer(opts...)); got != want {
-			t.Errorf("NewServer(%d options): %d slots, want GOMAXPROCS = %d", len(opts), got, want)
+			t.Errorf("NewServer(%d options): %d slots, want GOMAXPROCS-1 = %d", len(opts), got, want)
 		}
 	}
 	if got := keywords.ExtractionSlots(keywords.NewServer(keywords.WithMaxConcurrentExtractions(3))); got != 3 {

@@ -47,9 +47,10 @@ type Server struct {
 // instead of detecting their language (a code not in [Languages] is
 // ignored, as Extract ignores it). A request's own max_results and language
 // take precedence. [WithMaxConcurrentExtractions] bounds the extractions
-// running at once (default runtime.GOMAXPROCS(0)). Nil options are ignored.
+// running at once (default [DefaultMaxConcurrentExtractions]). Nil options
+// are ignored.
 func NewServer(opts ...ServerOption) *Server {
-	s := &Server{maxConcurrent: runtime.GOMAXPROCS(0)}
+	s := &Server{maxConcurrent: DefaultMaxConcurrentExtractions()}
 	for _, o := range opts {
 		if o != nil {
 			o.applyServer(s)
@@ -63,7 +64,7 @@ func NewServer(opts ...ServerOption) *Server {
 func (s *Server) limiter() *limiter {
 	s.limitOnce.Do(func() {
 		if s.limit == nil {
-			s.limit = newLimiter(runtime.GOMAXPROCS(0))
+			s.limit = newLimiter(DefaultMaxConcurrentExtractions())
 		}
 	})
 	return s.limit
@@ -88,11 +89,13 @@ func (s *Server) limiter() *limiter {
 // it ends. It takes one of the Server's [WithMaxConcurrentExtractions]
 // slots, waiting for one while the context lives. A response holds at most
 // [MaxResultsLimit] phrases of at most [MaxKeyphraseBytes] bytes each, twice
-// (keywords and keyphrases), so under 60 KB besides the echoed id.
+// (keywords and keyphrases), and an id of at most [MaxIDBytes]: it is at
+// most [MaxResponseBytes] encoded.
 //
 // Status codes:
 //   - InvalidArgument: text longer than [MaxTextBytes], max_results below 0
-//     or above [MaxResultsLimit], or a language not in [Languages]. The
+//     or above [MaxResultsLimit], a language not in [Languages], or an id
+//     longer than [MaxIDBytes]. The
 //     message names the value and the limit. Text that is not valid UTF-8
 //     also fails with InvalidArgument, naming the offset of the first bad
 //     byte, when GetKeywords is called directly in Go; over the wire,
@@ -254,7 +257,47 @@ func checkRequest(req *keywordsv1.GetKeywordsRequest) error {
 			msg:  fmt.Sprintf("max_results is %d; use 1 to %d, or 0 for the server's default", n, MaxResultsLimit),
 		}
 	}
-	return checkLanguage(req.GetLanguage())
+	if err := checkLanguage(req.GetLanguage()); err != nil {
+		return err
+	}
+	if n := len(req.GetId()); n > MaxIDBytes {
+		return &requestError{
+			field: "id", reason: "ID_TOO_LONG",
+			meta: rpcerr.Meta("lengthBytes", n, "limitBytes", MaxIDBytes),
+			msg:  fmt.Sprintf("id is %d bytes; the limit is %d bytes (keywords.MaxIDBytes): use a short key and keep the rest on the client", n, MaxIDBytes),
+		}
+	}
+	return nil
+}
+
+// MaxIDBytes is the longest request id, in bytes, the service accepts: the
+// id is copied into the response (and, clipped, into the status message of
+// a refused stream request), so a longer one would let the caller choose
+// the size of the response and the cost of copying it. A longer id fails
+// with InvalidArgument (reason ID_TOO_LONG). 256 bytes hold any UUID, hash
+// or database key.
+const MaxIDBytes = 256
+
+// MaxResponseBytes bounds the encoded size, in bytes, of one
+// GetKeywordsResponse, from GetKeywords or StreamKeywords:
+// [MaxResultsLimit] keyphrases, each sent twice (in keywords, and in
+// keyphrases with its score) at [MaxKeyphraseBytes] bytes with their
+// protobuf framing, an id of [MaxIDBytes] and the language code: about
+// 64.5 KiB.
+const MaxResponseBytes = MaxResultsLimit*keyphraseWireBytes + MaxIDBytes + 16
+
+// keyphraseWireBytes is the most one keyphrase adds to a response: in
+// keywords a tag, a two-byte length and the text; in keyphrases a tag and a
+// two-byte length around a Keyphrase holding the same and a double.
+const keyphraseWireBytes = (1 + 2 + MaxKeyphraseBytes) + (1 + 2 + (1 + 2 + MaxKeyphraseBytes) + (1 + 8))
+
+// DefaultMaxConcurrentExtractions returns the number of extractions a
+// [Server] runs at once unless [WithMaxConcurrentExtractions] says
+// otherwise: runtime.GOMAXPROCS(0) - 1, at least 1. Extractions are
+// CPU-bound; leaving one core free keeps the host's other methods
+// answering while every slot is busy. [NewServer] reads it when it runs.
+func DefaultMaxConcurrentExtractions() int {
+	return max(runtime.GOMAXPROCS(0)-1, 1)
 }
 
 // checkText returns why text cannot be answered, a *requestError, or nil.

@@ -20,9 +20,12 @@ func (f serverOptionFunc) applyServer(s *Server) { f(s) }
 
 // WithMaxConcurrentExtractions sets how many extractions one [Server] runs
 // at once, over all its calls (GetKeywords calls and StreamKeywords
-// requests together). The default is runtime.GOMAXPROCS(0) when
-// [NewServer] runs: an extraction is CPU-bound, so more than one per core
-// only adds memory and makes every call slower. n < 1 keeps the default.
+// requests together). The default, [DefaultMaxConcurrentExtractions], is
+// one less than runtime.GOMAXPROCS(0) (at least 1) when [NewServer] runs:
+// an extraction is CPU-bound, so more than one per core only adds memory
+// and makes every call slower, and the core left free keeps the host's
+// other methods answering. A host that serves only keyphrases can raise it
+// to GOMAXPROCS. n < 1 keeps the default.
 //
 // One extraction costs at most about 130 ms of one core and 34 MB of
 // allocations (a text of [MaxTextBytes] built to be expensive; see the

@@ -201,10 +201,12 @@ func newServerWith(cfg config, logOut io.Writer, tel *telemetry.Providers) (_ *s
 	if cfg.tutorialNames {
 		services = append(services, tutorialServices...)
 	}
+	served := make(map[string]string, len(services))
 	for _, name := range services {
 		s.health.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
+		served[name] = name
 	}
-	healthpb.RegisterHealthServer(s.grpc, drainingHealth{Server: s.health, drained: s.drained})
+	healthpb.RegisterHealthServer(s.grpc, drainingHealth{Server: s.health, served: served, drained: s.drained})
 	reflection.Register(s.grpc)
 	return s, nil
 }
