@@ -61,6 +61,8 @@ func TestDocumentedFigures(t *testing.T) {
 		{"../README.md", fmt.Sprintf("at most about %d ns of CPU time and %d allocated bytes per byte of text (prose: about %d ns and %d B)",
 			worstNsPerByte, worstBytesPerByte, proseNsPerByte, proseBytesPerByte)},
 		{"../README.md", fmt.Sprintf("fails past %d ns and %d allocated bytes per byte", maxNs, maxBytes)},
+		{"../README.md", fmt.Sprintf("one extraction ≤ about %d ms of one core's CPU time and %d MiB allocated whatever the text's shape",
+			ms(worstNsPerByte), int(worstBytesPerByte*mib))},
 	} {
 		b, err := os.ReadFile(f.file)
 		if err != nil {

@@ -206,6 +206,7 @@ func (s *state) features(c *candidate, f *rankmodel.Vector) {
 	f[rankmodel.First] = math.Log1p(float64(c.first))
 	f[rankmodel.Spread] = float64(c.last-c.first) / t.words
 	f[rankmodel.Title] = b2f(c.first < t.headline)
+	f[rankmodel.TitleAll] = b2f(c.first == 0 && int32(c.n) == t.headline)
 	if c.n == 1 {
 		f[rankmodel.OneWord] = 1
 		f[rankmodel.OneWordMulti] = 10 * (t.multi - 0.5)

@@ -15,9 +15,10 @@
 //     a large set does not outweigh a small one, plus an L2 penalty; full
 //     batch, Adam (Kingma & Ba 2015), a fixed number of steps from zero.
 //  2. A search on the measure itself: coordinate steps on each weight that
-//     raise the worst set's score relative to its target (the lower of F@10
-//     over the set's F@10 target and F@5 over its F@5 floor), plus a tenth
-//     of the mean over sets, so that no set can win at the others' expense.
+//     raise a soft minimum of the sets' scores relative to their targets
+//     (for each set the lower of F@10 over its F@10 target and F@5 over its
+//     F@5 floor), plus a tenth of the mean over sets, so that no set can
+//     win at the others' expense, until no step helps.
 //
 // The same procedure is then run once per set with that set left out, and
 // the set is scored with the weights fitted on the others: its
@@ -438,11 +439,12 @@ func (s *set) prune(w *rankmodel.Weights, m int) *set {
 const (
 	adamSteps    = 300
 	adamRate     = 0.05
-	l2           = 1e-3 // penalty on the squared weights (but the bias)
-	searchSteps  = 8    // rounds of coordinate search over all weights
-	pruneTo      = 40   // candidates per document kept for the search
-	reweighEvery = 50   // steps of the smooth fit between two reweighings
-	reweighScale = 0.03 // a set 0.05 behind another in ratio weighs e times more
+	l2           = 1e-3  // penalty on the squared weights (but the bias)
+	searchSteps  = 24    // most rounds of coordinate search over all weights
+	softMin      = 0.004 // temperature of the search's soft minimum of ratios
+	pruneTo      = 40    // candidates per document kept for the search
+	reweighEvery = 50    // steps of the smooth fit between two reweighings
+	reweighScale = 0.03  // a set 0.05 behind another in ratio weighs e times more
 )
 
 // smooth minimizes the listwise loss (see the package comment), each set's
@@ -548,17 +550,26 @@ func (s *set) gradient(w *rankmodel.Weights) rankmodel.Weights {
 	return g
 }
 
-// objective is what the search raises: the worst set's ratio to its
-// targets plus a tenth of the mean ratio.
+// objective is what the search raises: a soft minimum of the sets'
+// ratios to their targets, −τ·ln Σ exp(−rᵢ/τ) (below the worst ratio by
+// at most τ·ln(sets)), plus a tenth of the mean ratio. Unlike the worst
+// ratio alone, the soft minimum also rewards a step that lifts the sets
+// just above the worst, so the search does not stop on a plateau where one
+// set holds the minimum while others sit just above it.
 func objective(sets []*set, w *rankmodel.Weights) float64 {
 	scores := evaluate(sets, w)
+	r := make([]float64, len(sets))
 	worst, sum := math.Inf(1), 0.0
 	for i, s := range sets {
-		r := s.ratio(scores[i])
-		worst = min(worst, r)
-		sum += r
+		r[i] = s.ratio(scores[i])
+		worst = min(worst, r[i])
+		sum += r[i]
 	}
-	return worst + 0.1*sum/float64(len(sets))
+	var z float64
+	for _, ri := range r {
+		z += math.Exp(-(ri - worst) / softMin)
+	}
+	return worst - softMin*math.Log(z) + 0.1*sum/float64(len(sets))
 }
 
 // search improves w by coordinate steps on the objective.
@@ -570,7 +581,7 @@ func search(sets []*set, w rankmodel.Weights) rankmodel.Weights {
 			if j == rankmodel.Bias {
 				continue
 			}
-			for _, step := range []float64{0.25, -0.25, 0.08, -0.08, 0.02, -0.02} {
+			for _, step := range []float64{0.5, -0.5, 0.25, -0.25, 0.08, -0.08, 0.02, -0.02} {
 				t := w
 				t[j] = roundTo(t[j] + step*max(math.Abs(t[j]), 0.3))
 				if t[j] == w[j] {

@@ -51,6 +51,10 @@ const (
 	Spread
 	// Title is 1 when c occurs in the text's title or headline line.
 	Title
+	// TitleAll is 1 when c is the whole title line: the subject of a
+	// document titled by it alone, as a manual page, a README or a
+	// changelog names its command or package.
+	TitleAll
 	// OneWord is 1 for a phrase of one word.
 	OneWord
 	// LongPhrase is 1 for a phrase of three or more words.
@@ -96,7 +100,7 @@ const (
 // generated weights.
 var Names = [N]string{
 	"freq", "freq_long", "standalone", "nested", "long_run", "idf", "position",
-	"position_untitled", "first", "spread", "title", "one_word", "long_phrase",
+	"position_untitled", "first", "spread", "title", "title_all", "one_word", "long_phrase",
 	"one_word_multi", "one_word_names", "one_word_long", "one_word_other", "one_word_titled",
 	"one_word_names_titled", "name", "name_names",
 	"full_name", "full_name_names", "acronym", "joined", "bias",
