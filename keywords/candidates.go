@@ -43,7 +43,7 @@ type candidate struct {
 	last     int32   // word index of the last occurrence
 	longRun  int32   // 1 + first word of the long run it is a part of, or 0
 	pos      float64 // sum over occurrences of 1/(word index+1)
-	score    float64
+	score    float64 // log score (see rankmodel.Weights.Log)
 }
 
 // phraseKey holds the stem indices of a phrase's words, plus one, the

@@ -37,7 +37,7 @@ func candidatesOf(text string, maxResults int, all bool) []rankmodel.Candidate {
 			Standalone: int(c.maxTF),
 			Folded:     c.folded,
 			Run:        c.longRun,
-			Score:      c.score,
+			Score:      scoreOf(c.score),
 			Kept:       k,
 		}
 		s.features(c, &rc.Features)

@@ -90,10 +90,8 @@ func (s *state) detect() string {
 		}
 		hits++
 		share := 1 / float64(bits.OnesCount16(mask))
-		for l := range languages {
-			if mask&(1<<l) != 0 {
-				score[l] += share
-			}
+		for m := mask; m != 0; m &= m - 1 { // the languages listing the word
+			score[bits.TrailingZeros16(m)] += share
 		}
 	}
 	if hits < 2 {

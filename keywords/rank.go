@@ -3,6 +3,7 @@ package keywords
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/seed717b8fd8/grpcexamples/keywords/internal/rankmodel"
 )
@@ -32,7 +33,7 @@ func (s *state) rank(text string, n int) []Keyphrase {
 	out := make([]Keyphrase, 0, min(n, len(s.order)))
 	s.pick(n, func(i int32) {
 		c := &s.cands[i]
-		out = append(out, Keyphrase{Text: s.render(text, c), Score: c.score})
+		out = append(out, Keyphrase{Text: s.render(text, c), Score: scoreOf(c.score)})
 	})
 	return out
 }
@@ -72,7 +73,7 @@ func (s *state) score(text string) bool {
 			continue
 		}
 		s.features(c, &f)
-		c.score = rankWeights.Score(&f)
+		c.score = rankWeights.Log(&f)
 		s.order = append(s.order, int32(i))
 	}
 	if s.done() {
@@ -192,10 +193,10 @@ func (s *state) features(c *candidate, f *rankmodel.Vector) {
 		}
 		caps = caps || s.toks[w.tok].AllCaps
 	}
-	occ := float64(c.maxTF + c.emb + c.mentions)
-	f[rankmodel.Freq] = math.Log(max(occ, 1))
+	logs := smallLogs()
+	f[rankmodel.Freq] = lnCount(logs, max(int64(c.maxTF)+int64(c.emb)+int64(c.mentions), 1))
 	f[rankmodel.FreqLong] = f[rankmodel.Freq] * t.long
-	f[rankmodel.Standalone] = math.Log1p(float64(c.maxTF))
+	f[rankmodel.Standalone] = ln1pCount(logs, int64(c.maxTF))
 	f[rankmodel.Nested] = b2f(c.maxTF == 0 && c.longRun == 0)
 	f[rankmodel.LongRun] = b2f(c.maxTF == 0 && c.longRun > 0)
 	f[rankmodel.IDF] = math.Log(max(idfSum, 1e-3))
@@ -203,7 +204,7 @@ func (s *state) features(c *candidate, f *rankmodel.Vector) {
 	if t.untitled {
 		f[rankmodel.PositionUntitled] = f[rankmodel.Position]
 	}
-	f[rankmodel.First] = math.Log1p(float64(c.first))
+	f[rankmodel.First] = ln1pCount(logs, int64(c.first))
 	f[rankmodel.Spread] = float64(c.last-c.first) / t.words
 	f[rankmodel.Title] = b2f(c.first < t.headline)
 	f[rankmodel.TitleAll] = b2f(c.first == 0 && int32(c.n) == t.headline)
@@ -230,6 +231,41 @@ func (s *state) features(c *candidate, f *rankmodel.Vector) {
 	f[rankmodel.Acronym] = b2f(caps)
 	f[rankmodel.Joined] = b2f(joined)
 	f[rankmodel.Bias] = 1
+}
+
+// scoreOf returns the score of a candidate of log score l, exp(l), as
+// rankmodel.Weights.Score does: candidates are ordered by their log
+// scores, and only the returned ones need the exponential.
+func scoreOf(l float64) float64 {
+	return math.Exp(max(-700, min(700, l)))
+}
+
+// smallLogs are ln n and ln(1 + n) for the small counts and word indices
+// most features take the logarithm of, computed once with the functions
+// they stand for, so that a table hit gives the very value.
+var smallLogs = sync.OnceValue(func() *[2][1 << 12]float64 {
+	var t [2][1 << 12]float64
+	for i := range t[0] {
+		t[0][i] = math.Log(float64(i))
+		t[1][i] = math.Log1p(float64(i))
+	}
+	return &t
+})
+
+// lnCount returns ln n for a count n ≥ 1.
+func lnCount(logs *[2][1 << 12]float64, n int64) float64 {
+	if n < int64(len(logs[0])) {
+		return logs[0][n]
+	}
+	return math.Log(float64(n))
+}
+
+// ln1pCount returns ln(1 + n) for n ≥ 0.
+func ln1pCount(logs *[2][1 << 12]float64, n int64) float64 {
+	if n < int64(len(logs[1])) {
+		return logs[1][n]
+	}
+	return math.Log1p(float64(n))
 }
 
 func b2f(b bool) float64 {

@@ -263,7 +263,7 @@ func (d *doc) f(all []cand, w *rankmodel.Weights, b *selectBuf) (f5, f10 float64
 	b.score = b.score[:0]
 	b.order = b.order[:0]
 	for i := range cs {
-		b.score = append(b.score, w.Score(&cs[i].f))
+		b.score = append(b.score, w.Log(&cs[i].f)) // the engine orders by log score
 		b.order = append(b.order, int32(i))
 	}
 	less := func(x, y int32) int {
