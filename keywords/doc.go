@@ -149,8 +149,8 @@
 // at most about 110 ms of one core's CPU time and allocates at most 31
 // bytes per byte of text, 31 MiB (prose: about 70 ms and 20 MiB); see
 // BenchmarkExtractShapes, and tools/bench/cost.sh, whose -ci check fails
-// past 200 ns and 32 allocated bytes per byte. Prose costs about 290
-// instructions per byte of Inspec abstracts and 280 of full SemEval-2010
+// past 200 ns and 32 allocated bytes per byte. Prose costs about 320
+// instructions per byte of Inspec abstracts and 300 of full SemEval-2010
 // papers (callgrind, GOGC=off). A text keeps at most 32,768 distinct word
 // stems and 65,536 distinct candidate phrases (a megabyte of scientific
 // papers has about 7,000 and 18,000); words past those ceilings are left
