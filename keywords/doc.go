@@ -40,7 +40,10 @@
 // ([WithFormat] overrides the detection; see [Format]). The format is
 // detected from the text: Markdown, a manual page as man(1) prints it, a
 // Debian or GNU changelog, a Debian machine-readable copyright file, or
-// plain text. Only prose counts: Markdown's front matter, fenced and
+// plain text. Where the format names the document's subject (a manual
+// page's title, the package of a Debian changelog, a copyright file's
+// Upstream-Name, the heading that opens a Markdown document), that phrase
+// ranks first, as its structure says, whatever its counts. Only prose counts: Markdown's front matter, fenced and
 // indented code, code-like inline code, link targets, images, HTML, tables
 // and shortcodes are left out; so are a manual page's syntax, options,
 // examples, placeholders in capitals and its sections about authors,

@@ -174,8 +174,8 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 // done.
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
-	text, furniture := prepareText(text, o.format)
-	s.text = text
+	text, furniture, subject := prepareText(text, o.format)
+	s.text, s.subject = text, subject
 	s.toks = slices.Grow(s.toks[:0], tokenRoom(text))
 	var stopped bool
 	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
@@ -254,6 +254,7 @@ type state struct {
 	stats     textStats        // the text-wide signals of the ranking
 	kept      []rankmodel.Kept // the candidates picked so far
 	text      string           // the prepared text, during a call
+	subject   [2]int32         // the span of the text's subject (see preparer.subject)
 }
 
 var statePool = sync.Pool{New: func() any {
@@ -291,7 +292,7 @@ func (s *state) release() {
 // alive.
 func (s *state) reset() {
 	const keep = 1 << 16
-	s.ctx, s.err, s.text = nil, nil, ""
+	s.ctx, s.err, s.text, s.subject = nil, nil, "", [2]int32{}
 	// A map sized for a long text is dropped: clearing it would cost its
 	// size on every later call.
 	if len(s.words) > bigText || len(s.candIndex) > keep {

@@ -62,13 +62,15 @@ func WithFormat(f Format) Option { return func(o *options) { o.format = f } }
 // returned when nothing changes. Every step reads each line a bounded
 // number of times, so the cost is linear in len(text).
 func prepare(text string, f Format) string {
-	t, _ := prepareText(text, f)
+	t, _, _ := prepareText(text, f)
 	return t
 }
 
 // prepareText is prepare that also returns the repeated lines that may be
-// furniture, for dropFurniture to judge from the tokens of the text.
-func prepareText(text string, f Format) (string, []furnitureLine) {
+// furniture, for dropFurniture to judge from the tokens of the text, and
+// the span of the text's subject (see preparer.subject), [0, 0) when its
+// format names none.
+func prepareText(text string, f Format) (string, []furnitureLine, [2]int32) {
 	p := preparer{text: text}
 	ls := p.lines()
 	if f == FormatAuto {
@@ -92,9 +94,9 @@ func prepareText(text string, f Format) (string, []furnitureLine) {
 	p.boilerplate(ls, f == FormatChangelog)
 	p.titleBlock(ls)
 	if p.buf == nil {
-		return text, p.furniture
+		return text, p.furniture, p.subject
 	}
-	return string(p.buf), p.furniture
+	return string(p.buf), p.furniture, p.subject
 }
 
 // preparer blanks parts of a text in a copy made on the first change.
@@ -102,6 +104,28 @@ type preparer struct {
 	text      string
 	buf       []byte
 	furniture []furnitureLine // see boilerplate
+	// subject is the span [start, end) of the name of what the text is
+	// about, where its format says it: a manual page's title (its
+	// command), a Debian changelog's package, a Debian copyright file's
+	// Upstream-Name, a Markdown document's title heading. The ranking puts
+	// it first (see state.liftSubject), as a reader takes it from the
+	// document's structure, not from how often the text repeats it.
+	subject [2]int32
+}
+
+// setSubject records text[i:j] as the text's subject (see
+// preparer.subject), without its surrounding spaces and tabs, unless one
+// is already recorded: the first wins.
+func (p *preparer) setSubject(i, j int) {
+	for i < j && (p.text[i] == ' ' || p.text[i] == '\t') {
+		i++
+	}
+	for j > i && (p.text[j-1] == ' ' || p.text[j-1] == '\t') {
+		j--
+	}
+	if p.subject[1] == 0 && i < j {
+		p.subject = [2]int32{int32(i), int32(j)}
+	}
 }
 
 // blank replaces text[i:j] by spaces, keeping line breaks.

@@ -56,6 +56,7 @@ func (p *preparer) changelog(ls []line) {
 		switch {
 		case debianChangelogHeader(t):
 			p.blank(start+packageName(t), int(p.last(l))) // the package's name stays
+			p.setSubject(start, start+packageName(t))
 			continue
 		case gnuChangelogHeader(t),
 			strings.HasPrefix(t, "-- ") && p.cols(l) <= 1, // " -- Name <address>  date"

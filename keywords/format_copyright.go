@@ -66,6 +66,8 @@ func (p *preparer) debianCopyright(ls []line) {
 			}
 			p.blank(int(l.start), int(l.start)+colon+1)
 			switch name {
+			case "upstream-name":
+				p.setSubject(int(l.start)+colon+1, int(p.last(l)))
 			case "license":
 				p.licenceNames(int(l.start)+colon+1, int(p.last(l)))
 			case "copyright":

@@ -120,6 +120,7 @@ func (p *preparer) manTitle(ls []line, first int, cmd string) {
 	l := ls[first]
 	at := int(l.start + p.ind(l))
 	p.blank(at+len(cmd), int(l.end))
+	p.setSubject(at, at+len(cmd))
 	// The NAME section's first word, when it is the command: its first
 	// line of prose after the heading.
 	for k := first + 1; k < len(ls) && k < first+8; k++ {

@@ -82,7 +82,8 @@ func (p *preparer) markdown(ls []line) {
 	k := p.frontMatter(ls)
 	inFence, fence := false, ""
 	prevBlank, prevList := true, false
-	para := false // the line before is prose of the same paragraph
+	para := false   // the line before is prose of the same paragraph
+	opening := true // no line but blank ones read yet
 	for ; k < len(ls); k++ {
 		l := ls[k]
 		t := p.text[l.start+p.ind(l) : l.end]
@@ -100,11 +101,14 @@ func (p *preparer) markdown(ls []line) {
 		}
 		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
 			inFence, fence = true, t[:3]
+			opening = false
 			p.blank(int(l.start), int(l.end))
 			para = false
 			continue
 		}
 		blankLine := p.isBlank(l)
+		first := opening && !blankLine // the document's first line
+		opening = opening && blankLine
 		// Indentation is in columns: a tab reaches the next multiple of
 		// four, so one tab indents code as four spaces do.
 		code := p.cols(l) >= 4
@@ -127,6 +131,11 @@ func (p *preparer) markdown(ls []line) {
 			} else {
 				p.blank(int(l.start), int(l.start)+ind+h)
 				p.blankInline(int(l.start)+ind+h, int(l.end))
+				if first && h == 1 {
+					// The heading that opens the document is its title
+					// ("# libcbor").
+					p.setSubject(int(l.start)+ind+h, e)
+				}
 			}
 			para = false
 		case isRule(t):

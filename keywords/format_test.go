@@ -302,3 +302,26 @@ func FuzzPrepare(f *testing.F) {
 		}
 	})
 }
+
+// TestSubject checks the subject each format reader finds: the span of the
+// name the document is about, or none.
+func TestSubject(t *testing.T) {
+	for _, tt := range []struct {
+		f    Format
+		in   string
+		want string
+	}{
+		{FormatManPage, "TAR(1)                 GNU TAR Manual                 TAR(1)\n\nNAME\n       tar - an archiving utility\n", "TAR"},
+		{FormatChangelog, "quillsync (2.1-1) unstable; urgency=medium\n\n  * New upstream release.\n", "quillsync"},
+		{FormatDebianCopyright, "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: file\nSource: ftp://example.org/\n", "file"},
+		{FormatMarkdown, "# [libcbor](https://github.com/PJK/libcbor)\n\nA CBOR library.\n", "[libcbor](https://github.com/PJK/libcbor)"},
+		{FormatMarkdown, "Prose first.\n\n# Not the title\n", ""},
+		{FormatMarkdown, "## A section\n\nProse.\n", ""},
+		{FormatPlain, "Lanternfish\n\nA sonar tool.\n", ""},
+	} {
+		_, _, sub := prepareText(tt.in, tt.f)
+		if got := tt.in[sub[0]:sub[1]]; got != tt.want {
+			t.Errorf("subject of %q = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

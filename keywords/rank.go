@@ -80,7 +80,47 @@ func (s *state) score(text string) bool {
 		return false
 	}
 	s.sortOrder()
+	s.liftSubject()
 	return true
+}
+
+// liftSubject moves the candidate that is the text's subject, as its
+// format names it (see preparer.subject), to the front of s.order, with
+// the best score: a document's structure says what it is about ("tar" in
+// the title of its manual page, a changelog's package, a copyright file's
+// Upstream-Name), where word statistics read a name that a document needs
+// to write only a few times as one word among others. Only a subject that
+// is one whole candidate is lifted; a title that is a sentence is not a
+// keyphrase.
+func (s *state) liftSubject() {
+	start, end := s.subject[0], s.subject[1]
+	if end <= start || len(s.order) < 2 {
+		return
+	}
+	// The words inside the span: the first at or after start.
+	k, _ := slices.BinarySearchFunc(s.words, start, func(w word, at int32) int {
+		return int(s.toks[w.tok].Start - at)
+	})
+	var key phraseKey
+	n := 0
+	for ; k < len(s.words) && s.toks[s.words[k].tok].End <= end; k++ {
+		if n == MaxKeyphraseWords {
+			return
+		}
+		key[n] = uint16(s.words[k].stem + 1)
+		n++
+	}
+	i, ok := s.candIndex[key]
+	if n == 0 || !ok {
+		return
+	}
+	at := slices.Index(s.order, i)
+	if at <= 0 {
+		return
+	}
+	s.cands[i].score = max(s.cands[i].score, s.cands[s.order[0]].score)
+	copy(s.order[1:at+1], s.order[:at])
+	s.order[0] = i
 }
 
 // eligible reports whether c may be returned: it occurs as a whole run,
