@@ -23,9 +23,16 @@
 # -ci checks the work tree against the bounds of issues 8 and 16 (below)
 # and fails past any: at most 330 instructions per byte on the abstracts,
 # and on every shape at most 32 allocated bytes and 200 ns of CPU time per
-# byte on one core. CPU time is the process's own (getrusage), the
-# best of three calls, so a loaded machine, which delays the process, does
-# not inflate it; allocations do not depend on the machine at all.
+# byte on one core. CPU time is the process's own (getrusage), so a loaded
+# machine, which delays the process, does not count in it; but load still
+# adds to it (other processes evict the caches, share the core's pipeline
+# with a sibling thread, and slow the clock), and only adds: no load makes
+# a call cheaper than its intrinsic cost. So each shape's figure is the
+# minimum over CPU_RUNS (default 5) separate processes of three cold calls
+# each, spread over time so that one burst of load does not reach them
+# all: the minimum estimates the intrinsic cost, and the bound is not
+# loosened. Allocations do not depend on the machine; the largest of the
+# runs is kept.
 #
 # Needs the benchmark data in ../shared/data/keywords, and valgrind, which
 # it installs (Debian's package) when missing.
@@ -38,6 +45,7 @@ if [ "${1:-}" = "-ci" ]; then
 fi
 base=${1:-main}
 papers=${PAPERS:-20}
+cpu_runs=${CPU_RUNS:-5}
 # The bounds of -ci (issues 8 and 16), which the package documentation and
 # the README state: instructions per byte of Inspec abstracts, and CPU
 # nanoseconds and allocated bytes per byte of any adversarial shape.
@@ -105,17 +113,35 @@ if $ci; then
   ipb=$(awk -v i="$ir" -v b="$bytes" 'BEGIN { printf "%.1f", i / b }')
   echo "abstracts: $ipb instructions/byte (bound $max)"
   fail=$(awk -v v="$ipb" -v m="$max" 'BEGIN { print (v > m) }')
-  # The shapes natively: three cold calls each, CPU time and allocations.
-  (cd "$root/keywords" && "$tmp/new.test" -test.run '^$' -test.bench '^BenchmarkExtractShapes$' \
-    -test.benchtime 3x -test.cpu 1) >"$tmp/shapes.out"
-  awk -v maxcpu="$max_cpu_ns_per_byte" -v maxb="$max_alloc_per_byte" '/^BenchmarkExtractShapes\// {
-      name = $1; sub(/^BenchmarkExtractShapes\//, "", name)
+  # The shapes natively: CPU_RUNS processes of three cold calls each, CPU
+  # time (the minimum over the runs) and allocations (the maximum).
+  : >"$tmp/shapes.out"
+  for _ in $(seq "$cpu_runs"); do
+    (cd "$root/keywords" && "$tmp/new.test" -test.run '^$' -test.bench '^BenchmarkExtractShapes$' \
+      -test.benchtime 3x -test.cpu 1) >>"$tmp/shapes.out"
+  done
+  awk -v maxcpu="$max_cpu_ns_per_byte" -v maxb="$max_alloc_per_byte" -v runs="$cpu_runs" '/^BenchmarkExtractShapes\// {
+      name = $1; sub(/^BenchmarkExtractShapes\//, "", name); sub(/-[0-9]+$/, "", name)
+      cpu = ""; b = ""
       for (i = 2; i < NF; i++) { if ($(i+1) == "cpu-ns/byte") cpu = $i; if ($(i+1) == "B/byte") b = $i }
-      bad = (cpu > maxcpu + 0 || b > maxb + 0)
-      printf "%-14s %7.1f cpu-ns/byte %6.2f B/byte%s\n", name, cpu, b, bad ? "  OVER (bounds " maxcpu " and " maxb ")" : ""
-      n++; if (bad) over++
+      if (!(name in seen)) { seen[name] = 1; order[++n] = name; mincpu[name] = cpu; maxalloc[name] = b; count[name] = 0 }
+      if (cpu == "" || mincpu[name] == "") mincpu[name] = ""
+      else if (cpu + 0 < mincpu[name] + 0) mincpu[name] = cpu
+      if (b + 0 > maxalloc[name] + 0) maxalloc[name] = b
+      count[name]++
     }
-    END { if (n == 0) { print "no shapes measured"; exit 1 } exit over > 0 }' "$tmp/shapes.out" || fail=1
+    END {
+      if (n == 0) { print "no shapes measured"; exit 1 }
+      for (k = 1; k <= n; k++) {
+        name = order[k]; cpu = mincpu[name]; b = maxalloc[name]
+        # A run without CPU time (no getrusage) fails the check, as does a
+        # shape some run did not report.
+        bad = (cpu == "" || count[name] != runs || cpu > maxcpu + 0 || b > maxb + 0)
+        printf "%-14s %7.1f cpu-ns/byte (min of %d runs) %6.2f B/byte%s\n", name, cpu, count[name], b, bad ? "  OVER (bounds " maxcpu " and " maxb ")" : ""
+        if (bad) over++
+      }
+      exit over > 0
+    }' "$tmp/shapes.out" || fail=1
   if [ "$fail" != 0 ]; then
     echo "the keyword engine is over its cost bounds" >&2
     exit 1
