@@ -106,7 +106,7 @@ var docCases = []docCase{
 		// its headings go.
 		file: "apache-2.0.txt", format: FormatPlain, headings: []string{"APPENDIX", "Definitions"},
 		top3:      []string{"Apache License"},
-		want:      []string{"Licensor", "Contributor"},
+		want:      []string{"Licensor", "Apache License"},
 		noWords:   []string{"http", "www", "org", "appendix"},
 		noPhrases: []string{"TERMS", "CONDITIONS", "REPRODUCTION", "DISTRIBUTION"},
 	},
