@@ -31,16 +31,19 @@ type stemStat struct {
 }
 
 // candidate is one distinct candidate phrase, keyed by its stems.
-// Its fields are ordered to pack it in 48 bytes.
+// Its fields are ordered to pack it in 56 bytes.
 type candidate struct {
-	key   phraseKey
-	n     int16   // words in the phrase
-	maxTF int32   // standalone occurrences (a whole noun-phrase run)
-	first int32   // word index of the first occurrence
-	last  int32   // word index of the last occurrence
-	tf    float64 // standalone occurrences plus weighted embedded ones
-	pos   float64 // sum over occurrences of 1/(word index+1), weighted as tf
-	score float64
+	key      phraseKey
+	n        int8    // words in the phrase
+	folded   bool    // a one-word name whose mentions count toward a longer name
+	maxTF    int32   // standalone occurrences (a whole noun-phrase run)
+	emb      int32   // occurrences inside a longer candidate
+	mentions int32   // later one-word mentions of a name of several words
+	first    int32   // word index of the first occurrence
+	last     int32   // word index of the last occurrence
+	longRun  int32   // 1 + first word of the long run it is a part of, or 0
+	pos      float64 // sum over occurrences of 1/(word index+1)
+	score    float64 // log score (see rankmodel.Weights.Log)
 }
 
 // phraseKey holds the stem indices of a phrase's words, plus one, the
@@ -112,14 +115,58 @@ func (s *state) addCandidates() bool {
 		}
 		i = j + 1
 	}
+	s.foldNames()
+	return true
+}
+
+// foldNames counts the later one-word mentions of a name of several
+// words toward it: news names a person, place or storm in full once and
+// by one of its words after ("Hurricane Andrew ... Andrew"), and the
+// reader takes those mentions as the full name's. A one-word name whose
+// first occurrence is inside the full name's first is folded into it (see
+// rankmodel.Drop). It costs a map lookup per word of each name.
+func (s *state) foldNames() {
+	for i := range s.cands {
+		c := &s.cands[i]
+		if c.n < 2 || c.maxTF == 0 || !s.allNames(c) {
+			continue
+		}
+		for k := int32(0); k < int32(c.n); k++ {
+			var key phraseKey
+			key[0] = c.key[k]
+			u, ok := s.candIndex[key]
+			if !ok {
+				continue
+			}
+			one := &s.cands[u]
+			if one.first >= c.first && one.first < c.first+int32(c.n) && one.maxTF > 0 {
+				c.mentions += one.maxTF
+				one.folded = true
+			}
+		}
+	}
+}
+
+// allNames reports whether every word of c's first occurrence is a proper
+// name (see properName).
+func (s *state) allNames(c *candidate) bool {
+	for k := c.first; k < c.first+int32(c.n); k++ {
+		if !s.properName(int(k)) {
+			return false
+		}
+	}
 	return true
 }
 
 // connectors are, per language, the prepositions (with an article after
-// them, for some) that join two nouns into one name or term in Romance
-// languages: "Palácio de Belém", "forces de la coalition",
-// "procurador-geral da República", "Ordem Militar de Cristo".
+// them, for some) that join two nouns into one name or term: in Romance
+// languages "Palácio de Belém", "forces de la coalition",
+// "procurador-geral da República", "Ordem Militar de Cristo"; in English
+// "quality of service", "processing of images", "Bank of England". Such a
+// phrase is a candidate where the text repeats it or capitalises it (see
+// eligible).
 var connectors = map[string]map[string]bool{
+	"en": {"of": true},
 	"fr": {"de": true, "du": true, "des": true, "d'": true},
 	"pt": {"de": true, "da": true, "do": true, "das": true, "dos": true},
 	"es": {"de": true, "del": true},
@@ -209,18 +256,17 @@ func (s *state) addRun(i, j int) {
 	if j < i {
 		return
 	}
-	maxW := params.maxWords
-	if j-i+1 <= maxW {
+	const maxW = MaxKeyphraseWords
+	long := j-i+1 > maxW
+	if !long {
 		s.addCandidate(i, j, true)
-	} else {
-		// A long run stands for its windows of maxW words (or fewer, at
-		// its start) that end with a possible last word.
-		for end := j; end >= i; end-- {
-			if canEnd(s.words[end].class) {
-				s.addCandidate(max(end-maxW+1, i), end, true)
-			}
-		}
 	}
+	// A run longer than a keyphrase stands for its best part, which the
+	// ranking picks among all its parts of two words or more (marked with
+	// the run, so that only one is kept, see rankmodel.Drop), rather than
+	// for each of its windows: "remote procedure call" of "modern open
+	// source high performance remote procedure call framework".
+	run := int32(i + 1)
 	for a := i; a <= j; a++ {
 		if !canStart(s.words[a].class) {
 			continue
@@ -229,7 +275,10 @@ func (s *state) addRun(i, j int) {
 			if a == i && b == j || !canEnd(s.words[b].class) {
 				continue
 			}
-			s.addCandidate(a, b, false)
+			c := s.addCandidate(a, b, false)
+			if long && c != nil && b > a && c.longRun == 0 {
+				c.longRun = run
+			}
 		}
 	}
 }
@@ -237,8 +286,8 @@ func (s *state) addRun(i, j int) {
 // addCandidate records one occurrence of the phrase s.words[i..j];
 // standalone tells whether it is a whole run rather than a part of a
 // longer phrase. A phrase not seen before is left out once the text has
-// maxCandidates of them.
-func (s *state) addCandidate(i, j int, standalone bool) {
+// maxCandidates of them. It returns the candidate, or nil.
+func (s *state) addCandidate(i, j int, standalone bool) *candidate {
 	var key phraseKey
 	for k := i; k <= j; k++ {
 		key[k-i] = uint16(s.words[k].stem + 1)
@@ -246,29 +295,25 @@ func (s *state) addCandidate(i, j int, standalone bool) {
 	idx, ok := s.candIndex[key]
 	if !ok {
 		if len(s.cands) >= maxCandidates {
-			return
+			return nil
 		}
 		idx = int32(len(s.cands))
 		s.cands = push(s.cands, maxCandidates, candidate{
 			key:   key,
 			first: int32(i),
-			n:     int16(j - i + 1),
+			n:     int8(j - i + 1),
 		})
 		s.candIndex[key] = idx
 	}
 	c := &s.cands[idx]
-	w := 1.0
 	if standalone {
 		c.maxTF++
 	} else {
-		w = params.embedWeight * s.embedScale
-		if i == j {
-			w = params.embedUnigram * s.embedScale
-		}
+		c.emb++
 	}
-	c.tf += w
-	c.pos += w / float64(i+1)
+	c.pos += 1 / float64(i+1)
 	c.last = int32(i)
+	return c
 }
 
 // render returns the text of a candidate as it first occurs: words joined

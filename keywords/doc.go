@@ -12,36 +12,57 @@
 // [DefaultMaxResults]) and [WithLanguage] the text's language (one of
 // [Languages]; by default [DetectLanguage] finds it).
 //
-// The method is unsupervised: candidates are noun phrases of one to five
-// words (the adjective-noun pattern of Hulth 2003; for languages other than
-// English, runs of words between stop words, as in RAKE), ranked by TfIdf
-// over word stems (Spärck Jones 1972; Hasan & Ng 2014) weighted by where in
-// the text they occur (after PositionRank, Florescu & Caragea 2017, and
-// YAKE, Campos et al. 2020). One-word phrases are weighed by two signals of
-// the whole text: the share of its candidates that have several words (the
-// statistic of KP-Miner, El-Beltagy & Rafea 2009) and how dense it is in
-// names (named entities carry news keyphrases, Marujo et al. 2012).
+// Candidates are noun phrases of one to five words (the adjective-noun
+// pattern of Hulth 2003, with nested terms, "X of Y" terms and full names;
+// for languages other than English, runs of words between stop words, as in
+// RAKE), ranked by a small log-linear model (internal/rankmodel) over
+// features of each phrase (frequency and idf, after TfIdf, Spärck Jones
+// 1972; position, after PositionRank, Florescu & Caragea 2017; spread,
+// after YAKE, Campos et al. 2020; length, title, names) and of the whole
+// text (its share of multi-word candidates, the statistic of KP-Miner,
+// El-Beltagy & Rafea 2009; how dense it is in names, which carry news
+// keyphrases, Marujo et al. 2012; its length and title), so that each text
+// decides what kind of phrases names its topics. The weights are fitted on
+// every development set together by internal/genrank and checked in
+// (rank_data.go); kpeval's -explain prints why each phrase ranked.
 // Phrases are deduplicated by stemmed form, and a phrase whose stems are
 // a run of a better phrase's ("services" after "grpc services") is
-// dropped. Its quality on the public benchmarks of shared/data/keywords
-// (Inspec, SemEval-2010, 500N-KPCrowd), under the standard protocol, and
-// its speed are measured by the kpeval command (keywords/cmd/kpeval).
+// dropped. Its quality on every development set of shared/data/keywords
+// (abstracts, papers, news in English, Portuguese and French, web pages),
+// under the standard protocol, is measured by the kpeval command
+// (keywords/cmd/kpeval); the README's table gives each set's scores with
+// the fitted weights and with weights fitted on the other sets alone, as
+// genrank records them in rank_data.go.
 //
 // # Real text
 //
 // Text comes as people have it, so Extract reads it as a person would
-// ([WithFormat] overrides the detection): Markdown is detected from the
-// text, and only its prose and headings count (front matter, fenced and
+// ([WithFormat] overrides the detection; see [Format]). The format is
+// detected from the text: Markdown, a manual page as man(1) prints it, a
+// Debian or GNU changelog, a Debian machine-readable copyright file, or
+// plain text. Where the format names the document's subject (a manual
+// page's title, the package of a Debian changelog, a copyright file's
+// Upstream-Name, the heading that opens a Markdown document), that phrase
+// ranks first, as its structure says, whatever its counts. Only prose counts: Markdown's front matter, fenced and
 // indented code, code-like inline code, link targets, images, HTML, tables
-// and shortcodes are left out); the lines of a paragraph are read across
-// their line breaks, in Markdown and in hard-wrapped plain text; a line a
-// page repeats as furniture weighs nothing, and neither does the
-// placeholder a scraped library page prints for a missing part ("An
-// abstract is not available."); a paper's author block between
-// its title and abstract is left out; URLs, e-mail addresses and
-// contractions are never keyphrases; and a keyphrase keeps the case of
-// names and of mixed-case words ("gRPC"). Portuguese, French, Spanish and
-// Italian phrases may hold a connector ("Palácio de Belém").
+// and shortcodes are left out; so are a manual page's syntax, options,
+// examples, placeholders in capitals and its sections about authors,
+// copyright and bugs (its subject, the command, is its header's title), a
+// changelog's headers, maintainer lines and bug references (its package
+// name stays), and a copyright file's field names, file patterns and
+// licence texts. In every format the furniture of documentation weighs
+// nothing: generic section headings ("Introduction", "SEE ALSO", "2.
+// Related Work"), rules, release headings, shell prompts and indented
+// command lines, file paths, copyright notices, licence boilerplate quoted
+// in a document that is not itself a licence, a line a page repeats as
+// furniture, and the placeholder a scraped library page prints for a
+// missing part ("An abstract is not available."). The lines of a
+// paragraph are read across their line breaks, in Markdown and in
+// hard-wrapped plain text; a paper's author block between its title and
+// abstract is left out; URLs, e-mail addresses and contractions are never
+// keyphrases; and a keyphrase keeps the case of names and of mixed-case
+// words ("gRPC"). Portuguese, French, Spanish and Italian phrases may hold
+// a connector ("Palácio de Belém").
 //
 // # The service
 //
@@ -127,18 +148,24 @@
 // whatever callers send. Time and memory grow linearly with the text for
 // every input, not only prose: a text of [MaxTextBytes] built to be costly
 // (a megabyte of distinct made-up words, random alphanumerics, mixed
-// scripts, one repeated word) takes at most about 150 ms of one core and
-// allocates at most 32 bytes per byte of text, 34 MB (prose: about 90 ms
-// and 21 MB); see BenchmarkExtractShapes. A text keeps at most 32,768
-// distinct word stems and 65,536 distinct candidate phrases (a megabyte of
-// scientific papers has about 7,000 and 18,000); words past those ceilings
-// are left out. A keyphrase has at most [MaxKeyphraseWords] words and
-// [MaxKeyphraseBytes] bytes, a response at most [MaxResultsLimit]
-// keyphrases ([MaxResponseBytes] encoded, with an id of at most
-// [MaxIDBytes]). [ExtractContext] and the service look at the call's context
-// every 4,096 tokens, words or candidates. A [Server] runs at most
-// [WithMaxConcurrentExtractions] extractions at once (default
-// [DefaultMaxConcurrentExtractions], GOMAXPROCS - 1);
-// the host's grpc.MaxConcurrentStreams bounds how many calls wait for a
-// slot, and grpc.MaxRecvMsgSize the size of a request.
+// scripts, one repeated word, Markdown, a manual page, a changelog) takes
+// at most about 110 ms of one core's CPU time and allocates at most 31
+// bytes per byte of text, 31 MiB (prose: about 70 ms and 20 MiB); see
+// BenchmarkExtractShapes, and tools/bench/cost.sh, whose -ci check fails
+// past 200 ns and 32 allocated bytes per byte. Prose costs about 320
+// instructions per byte of Inspec abstracts and 300 of full SemEval-2010
+// papers (callgrind, GOGC=off). A text keeps at most 32,768 distinct word
+// stems and 65,536 distinct candidate phrases (a megabyte of scientific
+// papers has about 7,000 and 18,000); words past those ceilings are left
+// out. A pooled state remembers the stems and classes of at most 32,768
+// words, two generations of 16,384 that turn between calls, so that the
+// words in use stay and a one-off text's leave. A keyphrase has at most
+// [MaxKeyphraseWords] words and [MaxKeyphraseBytes] bytes, a response at
+// most [MaxResultsLimit] keyphrases ([MaxResponseBytes] encoded, with an id
+// of at most [MaxIDBytes]). [ExtractContext] and the service look at the
+// call's context every 4,096 tokens, words or candidates. A [Server] runs
+// at most [WithMaxConcurrentExtractions] extractions at once (default
+// [DefaultMaxConcurrentExtractions], GOMAXPROCS - 1); the host's
+// grpc.MaxConcurrentStreams bounds how many calls wait for a slot, and
+// grpc.MaxRecvMsgSize the size of a request.
 package keywords

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/rankmodel"
 	"github.com/seed717b8fd8/grpcexamples/keywords/internal/textseg"
 )
 
@@ -63,6 +64,10 @@ const (
 	maxCandidates = 1 << 16 // distinct candidate phrases
 )
 
+// bigText is the number of words from which a text's candidate map is
+// made at its size at once (see run).
+const bigText = 1 << 14
+
 // checkEvery is how many items (tokens, words or candidates) the engine
 // handles between two looks at its context: about 0.1 to 0.5 ms of work.
 const checkEvery = 4096
@@ -93,17 +98,22 @@ const MaxResultsLimit = 100
 //     where a title runs into its abstract unpunctuated, and the names of
 //     citations ("Carter et al.", "(Wong & Saddler, 1992)") are no
 //     candidates.
-//   - Candidates are ranked (rank.go) by TfIdf over word stems (Spärck
-//     Jones 1972; Hasan & Ng 2014), each word's idf squared to favour
-//     specific terms, weighted by the position of occurrences (Florescu &
-//     Caragea 2017, PositionRank; less in English text without a title,
-//     such as a paragraph from the middle of an article) and their spread
-//     (Campos et al. 2020, YAKE).
-//   - One-word phrases are weighed by how much the text favours them: less
-//     when most of its distinct candidates have several words, as in
-//     technical writing (the statistic of KP-Miner, El-Beltagy & Rafea
-//     2009; Justeson & Katz 1995 on terms), more when many of its words are
-//     proper names, as in news (Marujo et al. 2012).
+//   - Candidates also include terms nested in longer runs that the text
+//     repeats or puts in its title ("collision avoidance" in "ship
+//     collision avoidance system"), English "X of Y" terms the text repeats
+//     or capitalises ("quality of service"), and words spelled like stop
+//     words used as names or acronyms ("APT", "the Go compiler"). A run
+//     longer than a keyphrase stands for its best part, not its windows.
+//   - A name of several words gathers its later one-word mentions
+//     ("Andrew" after "Hurricane Andrew") and is returned instead of them.
+//   - Candidates are ranked (rank.go) by a log-linear model over their
+//     features (frequency, idf of their words, position as in PositionRank,
+//     Florescu & Caragea 2017, spread as in YAKE, Campos et al. 2020,
+//     length, title, names, acronyms) and products of a phrase's kind with
+//     signals of the whole text (its share of proper names, of multi-word
+//     candidates as in KP-Miner, El-Beltagy & Rafea 2009, its length,
+//     whether it opens with a title, its language), with weights fitted on
+//     every development set together by internal/genrank.
 //   - In a headline (a short first line), a word in -s between nouns is
 //     read as a verb, as headlines use them ("FDA panel delays action").
 //   - Phrases are deduplicated by stemmed form (Snowball stemmers), and a
@@ -164,17 +174,25 @@ func extract(ctx context.Context, text string, opts []Option) ([]Keyphrase, stri
 // done.
 func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, error) {
 	s.ctx = ctx
-	text = prepare(text, o.format)
-	s.toks = slices.Grow(s.toks[:0], min(textseg.EstimateTokens(text), maxTokens))
+	text, furniture, subject := prepareText(text, o.format)
+	s.text, s.subject = text, subject
+	s.toks = slices.Grow(s.toks[:0], tokenRoom(text))
 	var stopped bool
 	if s.toks, stopped = textseg.TokensUntil(s.toks, text, maxTokens, s.done); stopped {
 		return nil, s.err
+	}
+	if len(furniture) > 0 {
+		s.dropFurniture(furniture)
 	}
 	s.pickLanguage(text, o.language)
 	if !s.classify(text) {
 		return nil, s.err
 	}
-	s.embedScale = min(1, float64(len(s.words))/params.embedLen)
+	if len(s.words) > bigText && len(s.candIndex) == 0 {
+		// Sized at once, the map of a long text's candidates is not
+		// rehashed as it grows; reset drops it after the call.
+		s.candIndex = make(map[phraseKey]int32, min(2*len(s.stems), maxCandidates))
+	}
 	if !s.addCandidates() {
 		return nil, s.err
 	}
@@ -183,6 +201,18 @@ func (s *state) run(ctx context.Context, text string, o options) ([]Keyphrase, e
 		return nil, s.err
 	}
 	return kps, nil
+}
+
+// tokenRoom returns how many tokens to make room for before tokenizing
+// text. A long text gets textseg's estimate, which reads every byte but
+// spares growing the buffer of a large text, and its copies, several
+// times; a shorter one (under 256 KB) gets one token per 4 bytes, which
+// prose seldom exceeds, and append grows the buffer when it does.
+func tokenRoom(text string) int {
+	if len(text) < 1<<18 {
+		return len(text)/4 + 16
+	}
+	return min(textseg.EstimateTokens(text), maxTokens)
 }
 
 // done reports whether the call's context has ended, keeping its error in
@@ -207,34 +237,29 @@ func truncate(text string, n int) string {
 // state is the working memory of one Extract call, pooled so that
 // repeated calls reuse their buffers.
 type state struct {
-	ctx       context.Context // the call's; nil between calls
-	err       error           // ctx.Err() when done saw it end
-	lang      string
-	toks      []textseg.Token
-	words     []word
-	stems     []stemStat
-	stemIndex map[string]int32  // stem -> index in stems
-	stemCache map[string]string // lower-case word -> stem, kept across calls
-	cacheLang string            // language of stemCache
-	stemmer   textseg.StemmerEnv
-	cands     []candidate
-	candIndex map[phraseKey]int32 // candidate.key -> index in cands
+	ctx     context.Context // the call's; nil between calls
+	err     error           // ctx.Err() when done saw it end
+	call    uint64          // counts the calls of this state, from 1
+	lang    string
+	stops   map[string]struct{} // the stop list of lang
+	toks    []textseg.Token
+	words   []word
+	stems   []stemStat
+	cache   wordCache // kept across calls
+	stemmer textseg.StemmerEnv
+	cands   []candidate
+	// candIndex maps candidate.key to the index in cands.
+	candIndex map[phraseKey]int32
 	order     []int32
-	// embedScale weighs occurrences inside longer phrases: frequencies
-	// of short texts are too small to rely on.
-	embedScale float64
+	stats     textStats        // the text-wide signals of the ranking
+	kept      []rankmodel.Kept // the candidates picked so far
+	text      string           // the prepared text, during a call
+	subject   [2]int32         // the span of the text's subject (see preparer.subject)
 }
 
 var statePool = sync.Pool{New: func() any {
-	return &state{
-		stemIndex: make(map[string]int32),
-		stemCache: make(map[string]string),
-		candIndex: make(map[phraseKey]int32),
-	}
+	return &state{candIndex: make(map[phraseKey]int32)}
 }}
-
-// stemCacheLimit bounds the words whose stems a pooled state remembers.
-const stemCacheLimit = 1 << 15
 
 // reuse empties b for the next call, or drops it when it has grown past
 // keep elements, so that one long text does not pin a large buffer.
@@ -256,29 +281,32 @@ func push[T any](b []T, limit int, v T) []T {
 	return append(b, v)
 }
 
-// release empties s and puts it back in the pool. It keeps no reference
-// to the text, and drops buffers grown large by a long text rather than
-// keep them alive.
+// release empties s and puts it back in the pool.
 func (s *state) release() {
+	s.reset()
+	statePool.Put(s)
+}
+
+// reset empties s for its next call. It keeps no reference to the text,
+// and drops buffers grown large by a long text rather than keep them
+// alive.
+func (s *state) reset() {
 	const keep = 1 << 16
-	s.ctx, s.err = nil, nil
+	s.ctx, s.err, s.text, s.subject = nil, nil, "", [2]int32{}
+	// A map sized for a long text is dropped: clearing it would cost its
+	// size on every later call.
+	if len(s.words) > bigText || len(s.candIndex) > keep {
+		s.candIndex = make(map[phraseKey]int32)
+	} else {
+		clear(s.candIndex)
+	}
 	clear(s.toks) // Token.Lower may point into the caller's text.
 	s.toks = reuse(s.toks, keep)
 	s.words = reuse(s.words, keep)
 	s.stems = reuse(s.stems, keep)
 	s.cands = reuse(s.cands, keep)
 	s.order = reuse(s.order, keep)
-	if len(s.stemIndex) > keep || len(s.candIndex) > keep {
-		s.stemIndex = make(map[string]int32)
-		s.candIndex = make(map[phraseKey]int32)
-	} else {
-		clear(s.stemIndex)
-		clear(s.candIndex)
-	}
-	if len(s.stemCache) > stemCacheLimit {
-		s.stemCache = make(map[string]string)
-	}
-	statePool.Put(s)
+	s.cache.turn()
 }
 
 // classify gives each Word token of text its stem and class, and lists
@@ -290,49 +318,60 @@ func (s *state) classify(text string) bool {
 	if en {
 		loadTables()
 	}
-	stops := stopSet(s.lang)
-	if s.cacheLang != s.lang {
-		clear(s.stemCache)
-		s.cacheLang = s.lang
+	s.stops = stopSet(s.lang)
+	if s.cache.cur == nil || s.cache.lang != s.lang {
+		s.cache.reset(s.lang)
 	}
+	s.call++
 	s.stemmer.SetLanguage(s.lang)
 	elide := s.lang == "fr" || s.lang == "it"
 	s.words = slices.Grow(s.words[:0], len(s.toks))
+	prevAux := false // the token before is a word and an auxiliary
 	for i := range s.toks {
 		if i%checkEvery == checkEvery-1 && s.done() {
 			return false
 		}
 		t := &s.toks[i]
 		if t.Kind != textseg.Word {
+			prevAux = false
 			continue
 		}
 		if elide {
 			cutElision(t, text)
 		}
 		if len(t.Lower) > maxWordBytes {
+			prevAux = false
 			continue
 		}
-		si, ok := s.stemOf(t.Lower, en)
+		wi, ok := s.wordOf(t.Lower, en)
+		if !ok {
+			prevAux = false
+			continue
+		}
+		aux := prevAux
+		prevAux = wi.aux
+		si, ok := s.stemIndex(wi)
 		if !ok {
 			continue
 		}
-		var class byte
-		if _, stop := stops[t.Lower]; stop || len(t.Lower) < 2 && !t.AllCaps || contraction(t.Lower) {
+		class := wi.class
+		switch {
+		case wi.stop != notStop && !s.keepsStop(i, wi.stop):
 			class = classStop
-		} else if en {
-			class = wordClass(t.Lower)
+		case en:
 			if class == textseg.NounOrVerb {
 				class = s.nounOrVerb(i)
 			}
-		} else if verbForm(s.lang, t.Lower) || i > 0 && s.toks[i-1].Kind == textseg.Word && auxiliaries[s.lang][s.toks[i-1].Lower] {
+		case aux:
 			class = textseg.Verb
-		} else {
-			class = textseg.Noun
 		}
 		if !t.Cap {
 			s.stems[si].lowerSeen = true
 		}
 		s.words = append(s.words, word{tok: int32(i), stem: si, class: class})
+	}
+	if s.stops == nil {
+		s.markFrequentStops()
 	}
 	s.markCitations(text)
 	s.markNames()
@@ -360,7 +399,7 @@ func (s *state) markCitations(text string) {
 	}
 	k := 0 // the first word after token i
 	for i := 0; i < len(toks); i++ {
-		if toks[i].Kind != textseg.Break || !strings.ContainsAny(text[toks[i].Start:toks[i].End], "([") {
+		if toks[i].Kind != textseg.Break || !containsByte(text[toks[i].Start:toks[i].End], '(', '[') {
 			continue
 		}
 		for k < len(ws) && int(ws[k].tok) <= i {
@@ -371,10 +410,10 @@ func (s *state) markCitations(text string) {
 		for j := i + 1; j < len(toks) && j <= i+citationTokens && names; j++ {
 			t := &toks[j]
 			if t.Kind == textseg.Break {
-				if p := text[t.Start:t.End]; strings.ContainsAny(p, ")]") {
+				if p := text[t.Start:t.End]; containsByte(p, ')', ']') {
 					end = j
 					break
-				} else if strings.ContainsAny(p, "([\n") {
+				} else if containsByte(p, '(', '[') || strings.IndexByte(p, '\n') >= 0 {
 					break
 				}
 				continue
@@ -399,6 +438,12 @@ func (s *state) markCitations(text string) {
 	}
 }
 
+// containsByte reports whether s holds the ASCII byte a or b: ContainsAny
+// without decoding the runes of s.
+func containsByte(s string, a, b byte) bool {
+	return strings.IndexByte(s, a) >= 0 || strings.IndexByte(s, b) >= 0
+}
+
 // citationTokens is the most tokens markCitations reads inside brackets.
 const citationTokens = 24
 
@@ -409,46 +454,6 @@ func isYear(w string) bool {
 		return false
 	}
 	return w[2] >= '0' && w[2] <= '9' && w[3] >= '0' && w[3] <= '9'
-}
-
-// stemOf returns the index in s.stems of the stem of the lower-case word
-// lower, adding the stem when it is new, or false when it is new and the
-// text already has maxStems stems. Stems of words are remembered for the
-// rest of the call and across calls, as stemming costs more than a
-// lookup; a pooled state forgets them once it knows more than
-// stemCacheLimit words. Within a call the cache stays bounded: a word is
-// stemmed, and cached, only while the text has fewer than maxStems stems.
-func (s *state) stemOf(lower string, en bool) (int32, bool) {
-	key, cached := s.stemCache[lower]
-	if !cached {
-		if len(s.stems) >= maxStems {
-			return 0, false // do not stem what could not be kept
-		}
-		// A copy, so that the cache does not keep the text alive; the
-		// stem is the copy, a part of it, or a new string.
-		word := strings.Clone(lower)
-		key = s.stemmer.Stem(word)
-		s.stemCache[word] = key
-	}
-	si, ok := s.stemIndex[key]
-	if ok {
-		return si, true
-	}
-	if len(s.stems) >= maxStems {
-		return 0, false
-	}
-	si = int32(len(s.stems))
-	st := stemStat{key: key, idf2: 1}
-	if en {
-		idf := idfUnseen
-		if v, ok := idfTable[key]; ok {
-			idf = float64(v)
-		}
-		st.idf2 = idf * idf
-	}
-	s.stems = push(s.stems, maxStems, st)
-	s.stemIndex[key] = si
-	return si, true
 }
 
 // markSVerbs makes a verb of a headline word ending in -s that stands
@@ -509,7 +514,13 @@ func contraction(w string) bool {
 // cutElision drops an elided article or pronoun from a French or Italian
 // word: "l'inflation" is "inflation", "dell'anno" is "anno".
 func cutElision(t *textseg.Token, text string) {
-	i := strings.IndexAny(t.Lower, "'’")
+	// An elision is at most four bytes: its apostrophe is looked for in
+	// the word's first bytes only.
+	head := t.Lower[:min(len(t.Lower), 4+len("’"))]
+	i := strings.IndexByte(head, '\'')
+	if j := strings.Index(head, "’"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
 	if i <= 0 || i > 4 {
 		return
 	}
@@ -614,6 +625,7 @@ var verbEndings = map[string][]string{
 	"pt": {"aram", "eram", "iram", "ava", "avam", "ando", "endo", "indo", "aria", "eria", "iria", "ou", "iu", "-se", "-lhe", "-lhes", "-lo", "-la", "-los", "-las"},
 	"es": {"aron", "ieron", "aba", "aban", "ando", "iendo", "aría", "ería", "iría", "ó"},
 	"fr": {"aient", "ait", "èrent", "erait", "eraient", "irent"},
+	"pl": {"ał", "ała", "ało", "ali", "ały", "ił", "iła", "iło", "ili", "iły", "ył", "yła", "yło", "yli", "yły", "ął", "ęła", "ęli", "ać", "ić", "yć", "eć", "uje", "ują", "uję"},
 	"it": {"arono", "erono", "irono", "ava", "avano", "ando", "endo", "erebbe", "irebbe"},
 }
 
@@ -685,7 +697,8 @@ var nounContext = map[string]struct{}{
 	"of": {}, "for": {}, "each": {}, "every": {}, "any": {}, "no": {}, "such": {},
 }
 
-// sortOrder sorts s.order by descending score, then first occurrence.
+// sortOrder sorts s.order by descending score, then first occurrence,
+// then length: a total order, which the generator of the weights repeats.
 func (s *state) sortOrder() {
 	slices.SortFunc(s.order, func(a, b int32) int {
 		ca, cb := &s.cands[a], &s.cands[b]
@@ -695,6 +708,9 @@ func (s *state) sortOrder() {
 		case ca.score < cb.score:
 			return 1
 		}
-		return int(ca.first - cb.first)
+		if ca.first != cb.first {
+			return int(ca.first - cb.first)
+		}
+		return int(ca.n - cb.n) // first and n tell candidates apart
 	})
 }

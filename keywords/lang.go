@@ -12,12 +12,13 @@ import (
 )
 
 // languages are the ISO 639-1 codes with a stop list, sorted.
-var languages = []string{"da", "de", "en", "es", "fi", "fr", "it", "nl", "no", "pt", "ru", "sv"}
+var languages = []string{"da", "de", "en", "es", "fi", "fr", "it", "nl", "no", "pl", "pt", "ru", "sv"}
 
 // Languages returns the ISO 639-1 codes of the languages Extract knows
-// (a stop list and a Snowball stemmer for each), sorted: da, de, en, es,
-// fi, fr, it, nl, no, pt, ru, sv. English alone also has word classes and
-// document frequencies. The slice is a fresh copy.
+// (a stop list and a stemmer for each: Snowball's, and a light stemmer of
+// its own for Polish), sorted: da, de, en, es, fi, fr, it, nl, no, pl, pt,
+// ru, sv. English alone also has word classes and document frequencies.
+// The slice is a fresh copy.
 func Languages() []string { return slices.Clone(languages) }
 
 func supported(code string) bool {
@@ -89,22 +90,28 @@ func (s *state) detect() string {
 		}
 		hits++
 		share := 1 / float64(bits.OnesCount16(mask))
-		for l := range languages {
-			if mask&(1<<l) != 0 {
-				score[l] += share
-			}
+		for m := mask; m != 0; m &= m - 1 { // the languages listing the word
+			score[bits.TrailingZeros16(m)] += share
 		}
 	}
 	if hits < 2 {
 		return ""
 	}
-	best := -1
+	best, second := -1, 0.0
 	for l := range languages {
 		if best < 0 || score[l] > score[best] {
+			if best >= 0 {
+				second = score[best]
+			}
 			best = l
+		} else {
+			second = max(second, score[l])
 		}
 	}
-	if score[best] < 1 {
+	// A language scores well above the others in its own text; a text
+	// of a language without a stop list meets a few short words of several
+	// (Czech "a", "i", "to", "na"), and is none of them.
+	if score[best] < 1 || hits >= 10 && score[best] < 1.5*second {
 		return ""
 	}
 	return languages[best]
@@ -129,13 +136,28 @@ func (s *state) mostlyLatin(text string) bool {
 
 // pickLanguage sets s.lang to the language Extract uses for s.toks: want
 // when it is one of Languages (any case), else the detected one, else
-// English for text mostly in the Latin script, else "" (no stop list).
+// English for a short text mostly in the Latin script (a title, a list of
+// terms: too few words to tell), else "" (no stop list: see
+// markFrequentStops).
 func (s *state) pickLanguage(text, want string) {
 	s.lang = strings.ToLower(want)
 	if !supported(s.lang) {
 		s.lang = s.detect()
-		if s.lang == "" && s.mostlyLatin(text) {
+		if s.lang == "" && s.sampleWords() < genericWords && s.mostlyLatin(text) {
 			s.lang = "en"
 		}
 	}
+}
+
+// genericWords is the fewest words from which a text whose language has no
+// stop list is read as such rather than as English.
+const genericWords = 40
+
+// sampleWords counts the words language detection reads.
+func (s *state) sampleWords() int {
+	n := 0
+	for range s.sample() {
+		n++
+	}
+	return n
 }

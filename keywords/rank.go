@@ -3,185 +3,186 @@ package keywords
 import (
 	"math"
 	"slices"
+	"sync"
+
+	"github.com/seed717b8fd8/grpcexamples/keywords/internal/rankmodel"
 )
 
-// params are the extractor's settings, the same for every text and
-// language. They were chosen on the training splits of Inspec,
-// SemEval-2010 and 500N-KPCrowd (shared/data/keywords), checking that
-// Inspec's dev split moved the same way; see rank for how they combine.
-var params = struct {
-	// maxWords is the longest phrase, in words (a hyphenated compound is
-	// one word). Longer noun-phrase runs yield their windows.
-	maxWords int
-	// tfExp raises the phrase frequency: above 1 it favours repeated
-	// phrases, which matters in long texts.
-	tfExp float64
-	// embedWeight and embedUnigram weigh an occurrence of a phrase inside
-	// a longer candidate (of two or more words, and of one word), relative
-	// to a standalone occurrence; embedLen is the text length in words
-	// from which they apply fully (shorter texts scale them down, as their
-	// frequencies carry little evidence).
-	embedWeight, embedUnigram, embedLen float64
-	// posWeight weighs the position of a phrase's occurrences.
-	// posWeightUntitled replaces it for an English text that does not open
-	// with a title (a headline line, see headlineWords): a paragraph taken
-	// from the middle of an article has no lead that names its topics, and
-	// in English the words' document frequencies tell its specific phrases
-	// from its common ones. Without document frequencies (other
-	// languages), position stays the main evidence of a topic, as in a news
-	// transcript whose first sentence is its lead.
-	posWeight, posWeightUntitled float64
-	// spreadWeight weighs how far apart a phrase's first and last
-	// occurrences are, as a share of the text.
-	spreadWeight float64
-	// multiShareExp and multiShareMid weigh one-word phrases by the
-	// share of the text's distinct candidates that have several words:
-	// exp(multiShareExp × (multiShareMid − share)).
-	multiShareExp, multiShareMid float64
-	// nameBoost raises one-word phrases in texts dense in names: by
-	// 1 + nameBoost × r, where r rises linearly from 0 to 1 as the share of
-	// proper-name words in the text (see unigramWeight) goes from nameLow
-	// to nameHigh: 20 more for each 3 points of share above 4%, up to 61.
-	// They were re-chosen, with the other settings fixed, when the count
-	// became that of proper names, about four fifths of the earlier count
-	// in news and half of it in papers (it was 1 to 21 from 5% to 10%).
-	nameBoost, nameLow, nameHigh float64
-}{
-	maxWords:          MaxKeyphraseWords,
-	tfExp:             1.5,
-	embedWeight:       1,
-	embedUnigram:      0.4,
-	embedLen:          1000,
-	posWeight:         3,
-	posWeightUntitled: 1,
-	spreadWeight:      1,
-	multiShareExp:     10,
-	multiShareMid:     0.4,
-	nameBoost:         60,
-	nameLow:           0.04,
-	nameHigh:          0.13,
-}
+//go:generate go run ./internal/genrank -data ../../shared/data/keywords -out rank_data.go
 
 // rank scores the candidates and returns the best n, rendered from text.
 //
-// A candidate c of the words w1..wm in a text of N words scores
-//
-//		tf(c)^1.5 × Σ idf(wi)² × (1 + w·P(c)) × (1 + S(c)) × U(c)
-//
-//	  - tf(c) counts c's standalone occurrences plus, weighted, its
-//	    occurrences inside longer candidates (Hasan & Ng 2014 on TfIdf).
-//	  - idf is the inverse document frequency of each word's stem in the
-//	    reference documents (Spärck Jones 1972), 1 outside English. Summing
-//	    over the words favours specific multi-word terms; squaring each
-//	    favours the phrases of rare words ("hydrogen bonding network") over
-//	    those of common ones ("previous studies", "key role").
-//	  - P(c) is the mean over c's occurrences of 1/position (in words),
-//	    times N/10: phrases used early, in a title or abstract, rank higher
-//	    (Florescu & Caragea 2017, PositionRank). The weight w is 3, or 1
-//	    for English text that does not open with a title line (a paragraph
-//	    from the middle of an article, whose first words are no lead).
-//	  - S(c) is the spread of c, the distance between its first and last
-//	    occurrences over N: topics recur across the text (Campos et al.
-//	    2020, YAKE).
-//	  - U(c) is 1 for a phrase of several words. For one word it is
-//	    unigramWeight: how much the text itself favours one-word topics.
+// A candidate's score is the log-linear model of internal/rankmodel,
+// exp(Σ wᵢ·fᵢ), over features of the phrase (its frequency standalone and
+// inside longer phrases, the idf of its words, its position, spread and
+// length, whether it is in the title, a name, an acronym) and products of
+// a phrase's kind with signals of the whole text (its share of proper
+// names, of multi-word candidates, its length), so that the text itself
+// decides, for example, whether its topics are one-word names or compound
+// terms. The weights, rankWeights, are fitted on every development set
+// together by internal/genrank (see rank_data.go).
 //
 // A phrase that never occurs standalone is not returned (its longer form
 // is), nor one that stands alone only once and whose stems are a run of
 // the stems of a better phrase returned ("services" after "grpc
 // services").
 func (s *state) rank(text string, n int) []Keyphrase {
-	if len(s.cands) == 0 {
-		return []Keyphrase{}
-	}
-	nw := float64(len(s.words))
-	uni := s.unigramWeight()
-	pw := params.posWeight
-	if s.headlineWords(text) == 0 && s.lang == "en" {
-		pw = params.posWeightUntitled
-	}
-	s.order = slices.Grow(s.order[:0], len(s.cands))
-	for i := range s.cands {
-		c := &s.cands[i]
-		if c.maxTF == 0 {
-			continue
-		}
-		var idfSum float64
-		joined, capped := false, true
-		for k := int32(0); k < int32(c.n); k++ {
-			if w := &s.words[c.first+k]; w.class != classStop {
-				idfSum += s.stems[w.stem].idf2
-				capped = capped && s.toks[w.tok].Cap
-			} else {
-				joined = true
-			}
-		}
-		if joined && c.maxTF < 2 && !capped {
-			// A phrase joined by a connector ("de") is a term or a name
-			// when the text repeats it, or when its words are
-			// capitalised ("Palácio de Belém"); once, in lower case, it is
-			// more often two phrases side by side.
-			continue
-		}
-		if c.n == 1 {
-			idfSum *= uni
-		}
-		c.score = math.Pow(c.tf, params.tfExp) * idfSum *
-			(1 + pw*c.pos/c.tf*nw/10) *
-			(1 + params.spreadWeight*float64(c.last-c.first)/nw)
-		s.order = append(s.order, int32(i))
-	}
-	if s.done() {
+	if !s.score(text) {
 		return nil
 	}
-	s.sortOrder()
 	out := make([]Keyphrase, 0, min(n, len(s.order)))
-	// kept reuses s.order's array: it never grows past the index read.
-	kept := s.order[:0]
-	for _, i := range s.order {
-		if len(out) == n {
-			break
-		}
+	s.pick(n, func(i int32) {
 		c := &s.cands[i]
-		// A phrase inside a better one ("services" after "grpc
-		// services") is dropped, unless the text also uses it on its own
-		// at least twice: then it names a topic of its own ("sign problem"
-		// beside "sign problem in the thermodynamic limit").
-		if c.maxTF < 2 && s.contained(c, kept) || s.shifted(c, kept) {
-			continue
-		}
-		kept = append(kept, i)
-		out = append(out, Keyphrase{Text: s.render(text, c), Score: c.score})
-	}
+		out = append(out, Keyphrase{Text: s.render(text, c), Score: scoreOf(c.score)})
+	})
 	return out
 }
 
-// unigramWeight is the factor of one-word phrases in this text, from two
-// signals of the text as a whole:
-//
-//   - The share of its distinct candidates that have several words, the
-//     statistic of KP-Miner's boosting factor (El-Beltagy & Rafea 2009).
-//     Text that builds many compound noun phrases, as technical writing
-//     does, names its topics with them (Justeson & Katz 1995); text whose
-//     noun phrases are mostly single words names its topics with single
-//     words. The factor is exp(10 × (0.4 − share)): 0.2 at a share of 0.55,
-//     typical of abstracts, 0.7 at 0.44, typical of news.
-//   - The share of its words that are proper names: marked as names (see
-//     markNames), never written in lower case in the text, of two letters
-//     or more and not stop words. Text dense in names, as news is, is about
-//     people, places and organisations, which after their first mention it
-//     names with one word ("Bieber"); named entities are the strongest
-//     signal of news keyphrases (Marujo et al. 2012). Counting only words
-//     never seen in lower case leaves out what a text capitalises without
-//     it being a name, such as the title-case headings ("Related Work"),
-//     "Figure" and "Table" of a paper, and single letters leave out the
-//     variables and initials of formulas and references: a proper noun is
-//     capitalised in all its uses (the document-centred cue of Mikheev
-//     1999). Papers then read as the few-name texts they are (a median of
-//     2.5% of words in SemEval-2010 against 5.2% before), while news stays
-//     dense (9.8%). The factor rises from 1 at 4% proper-name words to 61
-//     at 13%.
-func (s *state) unigramWeight() float64 {
+// fitScore is one development set's targets and scores under the
+// standard protocol (percent): the F@10 target and F@5 floor the fit must
+// meet, the scores with the fitted weights, and those with the weights
+// fitted on the other sets alone (see internal/genrank).
+type fitScore struct {
+	set, kind        string
+	target10, floor5 float64
+	f5, f10          float64
+	losoF5, losoF10  float64
+}
+
+// textStats are the signals of the whole text that the features combine
+// with those of a phrase.
+type textStats struct {
+	words     float64 // N, the text's words
+	long      float64 // ln(1 + N/100)
+	untitled  bool    // English without a title line
+	headline  int32   // words of the title line (see headlineWords)
+	multi     float64 // share of distinct candidates of several words
+	nameShare float64 // share of words that are proper names
+}
+
+// score sets the score of every candidate that may be returned and lists
+// them in s.order, best first. It returns false when the call's context
+// has ended.
+func (s *state) score(text string) bool {
+	s.order = slices.Grow(s.order[:0], len(s.cands))
+	s.stats = s.textStats(text)
+	var f rankmodel.Vector
+	for i := range s.cands {
+		c := &s.cands[i]
+		if !s.eligible(c) {
+			continue
+		}
+		s.features(c, &f)
+		c.score = rankWeights.Log(&f)
+		s.order = append(s.order, int32(i))
+	}
+	if s.done() {
+		return false
+	}
+	s.sortOrder()
+	s.liftSubject()
+	return true
+}
+
+// liftSubject moves the candidate that is the text's subject, as its
+// format names it (see preparer.subject), to the front of s.order, with
+// the best score: a document's structure says what it is about ("tar" in
+// the title of its manual page, a changelog's package, a copyright file's
+// Upstream-Name), where word statistics read a name that a document needs
+// to write only a few times as one word among others. Only a subject that
+// is one whole candidate is lifted; a title that is a sentence is not a
+// keyphrase.
+func (s *state) liftSubject() {
+	start, end := s.subject[0], s.subject[1]
+	if end <= start || len(s.order) < 2 {
+		return
+	}
+	// The words inside the span: the first at or after start.
+	k, _ := slices.BinarySearchFunc(s.words, start, func(w word, at int32) int {
+		return int(s.toks[w.tok].Start - at)
+	})
+	var key phraseKey
+	n := 0
+	for ; k < len(s.words) && s.toks[s.words[k].tok].End <= end; k++ {
+		if n == MaxKeyphraseWords {
+			return
+		}
+		key[n] = uint16(s.words[k].stem + 1)
+		n++
+	}
+	i, ok := s.candIndex[key]
+	if n == 0 || !ok {
+		return
+	}
+	at := slices.Index(s.order, i)
+	if at <= 0 {
+		return
+	}
+	s.cands[i].score = max(s.cands[i].score, s.cands[s.order[0]].score)
+	copy(s.order[1:at+1], s.order[:at])
+	s.order[0] = i
+}
+
+// eligible reports whether c may be returned: it occurs as a whole run,
+// and, when it holds a connector ("de"), the text repeats it or writes its
+// words capitalised ("Palácio de Belém"): once, in lower case, such a
+// phrase is more often two phrases side by side.
+func (s *state) eligible(c *candidate) bool {
+	if c.maxTF == 0 {
+		return c.longRun > 0 || s.supported(c)
+	}
+	if c.maxTF >= 2 {
+		return true
+	}
+	joined, capped := false, true
+	for k := c.first; k < c.first+int32(c.n); k++ {
+		if w := &s.words[k]; w.class != classStop {
+			capped = capped && s.toks[w.tok].Cap
+		} else {
+			joined = true
+		}
+	}
+	return !joined || capped
+}
+
+// supported reports whether a phrase c that never stands alone, only
+// inside longer runs ("collision avoidance" in "ship collision avoidance
+// system"), is a term of the text: it occurs twice or more, or in the
+// title. Once, in the body of the text, it is one of many parts of a run,
+// and taking them all would flood a short text with fragments.
+func (s *state) supported(c *candidate) bool {
+	return c.emb >= 2 || c.first < s.stats.headline
+}
+
+// pick calls keep with the best n candidates of s.order that the
+// selection keeps (see rankmodel.Drop), in order.
+func (s *state) pick(n int, keep func(i int32)) {
+	kept := s.kept[:0]
+	for _, i := range s.order {
+		if len(kept) == n {
+			break
+		}
+		c := &s.cands[i]
+		k := rankmodel.Kept{Key: c.key[:c.n], Run: c.longRun}
+		if rankmodel.Drop(k.Key, int(c.maxTF), c.folded, k.Run, kept) {
+			continue
+		}
+		kept = append(kept, k)
+		keep(i)
+	}
+	clear(kept)
+	s.kept = kept[:0]
+}
+
+// textStats measures the text-wide signals of the ranking.
+func (s *state) textStats(text string) textStats {
+	nw := float64(len(s.words))
+	t := textStats{
+		words:    max(nw, 1),
+		long:     math.Log1p(nw / 100),
+		headline: int32(s.headlineWords(text)),
+	}
+	t.untitled = t.headline == 0 && s.lang == "en"
 	var distinct, multi, names float64
 	for i := range s.cands {
 		if c := &s.cands[i]; c.maxTF > 0 {
@@ -191,50 +192,125 @@ func (s *state) unigramWeight() float64 {
 			}
 		}
 	}
-	for _, w := range s.words {
-		if w.name && !s.stems[w.stem].lowerSeen && w.class != classStop && len(s.toks[w.tok].Lower) > 1 {
+	for k := range s.words {
+		if s.properName(k) {
 			names++
 		}
 	}
-	share := multi / max(distinct, 1)
-	r := (names/max(float64(len(s.words)), 1) - params.nameLow) / (params.nameHigh - params.nameLow)
-	return math.Exp(params.multiShareExp*(params.multiShareMid-share)) *
-		(1 + params.nameBoost*min(1, max(0, r)))
+	t.multi = multi / max(distinct, 1)
+	t.nameShare = names / t.words
+	return t
 }
 
-// contained reports whether the stems of c are a run of the stems of one
-// of the candidates kept.
-func (s *state) contained(c *candidate, kept []int32) bool {
-	short := c.key[:c.n]
-	for _, k := range kept {
-		long := &s.cands[k]
-		for off := int16(0); off+c.n <= long.n && long.n > c.n; off++ {
-			if slices.Equal(long.key[off:off+c.n], short) {
-				return true
-			}
-		}
-	}
-	return false
+// properName reports whether word k is a proper name: marked as a name
+// (see markNames), never written in lower case in the text, of two letters
+// or more and not a stop word. Counting only words never seen in lower
+// case leaves out what a text capitalises without it being a name, such as
+// the title-case headings ("Related Work"), "Figure" and "Table" of a
+// paper, and single letters leave out the variables and initials of
+// formulas and references: a proper noun is capitalised in all its uses
+// (the document-centred cue of Mikheev 1999).
+func (s *state) properName(k int) bool {
+	w := &s.words[k]
+	return w.name && !s.stems[w.stem].lowerSeen && w.class != classStop && len(s.toks[w.tok].Lower) > 1
 }
 
-// shifted reports whether c, of three or more words, is a kept candidate's
-// window moved by one word: the two share all but one word at one end
-// ("femtosecond three-pulse photon echo" after "resolved femtosecond
-// three-pulse photon"), two windows of one long run of nouns.
-func (s *state) shifted(c *candidate, kept []int32) bool {
-	if c.n < 3 {
-		return false
-	}
-	n := c.n
-	for _, k := range kept {
-		o := &s.cands[k]
-		if o.n != n {
+// features sets f to the features of c (see rankmodel).
+func (s *state) features(c *candidate, f *rankmodel.Vector) {
+	t := &s.stats
+	*f = rankmodel.Vector{}
+	var idfSum float64
+	names, caps, joined := 0, false, false
+	for k := c.first; k < c.first+int32(c.n); k++ {
+		w := &s.words[k]
+		if w.class == classStop {
+			joined = true
 			continue
 		}
-		// c's first n-1 words are o's last n-1, or the other way round.
-		if slices.Equal(c.key[:n-1], o.key[1:n]) || slices.Equal(o.key[:n-1], c.key[1:n]) {
-			return true
+		idfSum += s.stems[w.stem].idf2
+		if s.properName(int(k)) {
+			names++
+		}
+		caps = caps || s.toks[w.tok].AllCaps
+	}
+	logs := smallLogs()
+	f[rankmodel.Freq] = lnCount(logs, max(int64(c.maxTF)+int64(c.emb)+int64(c.mentions), 1))
+	f[rankmodel.FreqLong] = f[rankmodel.Freq] * t.long
+	f[rankmodel.Standalone] = ln1pCount(logs, int64(c.maxTF))
+	f[rankmodel.Nested] = b2f(c.maxTF == 0 && c.longRun == 0)
+	f[rankmodel.LongRun] = b2f(c.maxTF == 0 && c.longRun > 0)
+	f[rankmodel.IDF] = math.Log(max(idfSum, 1e-3))
+	f[rankmodel.Position] = math.Log1p(c.pos / float64(max(c.maxTF+c.emb, 1)) * t.words / 10)
+	if t.untitled {
+		f[rankmodel.PositionUntitled] = f[rankmodel.Position]
+	}
+	f[rankmodel.First] = ln1pCount(logs, int64(c.first))
+	f[rankmodel.Spread] = float64(c.last-c.first) / t.words
+	f[rankmodel.Title] = b2f(c.first < t.headline)
+	f[rankmodel.TitleAll] = b2f(c.first == 0 && int32(c.n) == t.headline)
+	if c.n == 1 {
+		f[rankmodel.OneWord] = 1
+		f[rankmodel.OneWordMulti] = 10 * (t.multi - 0.5)
+		f[rankmodel.OneWordNames] = 10 * t.nameShare
+		f[rankmodel.OneWordLong] = t.long
+		f[rankmodel.OneWordOther] = b2f(s.lang != "en")
+		if t.headline > 0 {
+			f[rankmodel.OneWordTitled] = 1
+			f[rankmodel.OneWordNamesTitled] = f[rankmodel.OneWordNames]
 		}
 	}
-	return false
+	f[rankmodel.LongPhrase] = b2f(c.n >= 3)
+	if names > 0 {
+		f[rankmodel.Name] = 1
+		f[rankmodel.NameNames] = 10 * t.nameShare
+	}
+	if c.n >= 2 && names == int(c.n) {
+		f[rankmodel.FullName] = 1
+		f[rankmodel.FullNameNames] = 10 * t.nameShare
+	}
+	f[rankmodel.Acronym] = b2f(caps)
+	f[rankmodel.Joined] = b2f(joined)
+	f[rankmodel.Bias] = 1
+}
+
+// scoreOf returns the score of a candidate of log score l, exp(l), as
+// rankmodel.Weights.Score does: candidates are ordered by their log
+// scores, and only the returned ones need the exponential.
+func scoreOf(l float64) float64 {
+	return math.Exp(max(-700, min(700, l)))
+}
+
+// smallLogs are ln n and ln(1 + n) for the small counts and word indices
+// most features take the logarithm of, computed once with the functions
+// they stand for, so that a table hit gives the very value.
+var smallLogs = sync.OnceValue(func() *[2][1 << 12]float64 {
+	var t [2][1 << 12]float64
+	for i := range t[0] {
+		t[0][i] = math.Log(float64(i))
+		t[1][i] = math.Log1p(float64(i))
+	}
+	return &t
+})
+
+// lnCount returns ln n for a count n ≥ 1.
+func lnCount(logs *[2][1 << 12]float64, n int64) float64 {
+	if n < int64(len(logs[0])) {
+		return logs[0][n]
+	}
+	return math.Log(float64(n))
+}
+
+// ln1pCount returns ln(1 + n) for n ≥ 0.
+func ln1pCount(logs *[2][1 << 12]float64, n int64) float64 {
+	if n < int64(len(logs[1])) {
+		return logs[1][n]
+	}
+	return math.Log1p(float64(n))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -87,13 +88,38 @@ func TestSeveralFiles(t *testing.T) {
 		}
 		parse(t, rest)
 	}
-	if _, docs := parse(t, lines[2]); docs != 2 {
-		t.Errorf("last line has docs=%d, want the first file's 2", docs)
+	// The last line is labelled: the mean over the two sets.
+	sumRE := regexp.MustCompile(`^mean of 2 sets: F@5=\d+\.\d\d F@10=(\d+\.\d\d) worst_F@10=(\d+\.\d\d) \((set/\w+\.jsonl)\) docs=3$`)
+	m := sumRE.FindStringSubmatch(lines[2])
+	if m == nil {
+		t.Fatalf("last line %q does not match %v", lines[2], sumRE)
 	}
-	// The last line repeats the first file's scores.
-	if !strings.HasPrefix(lines[0], "set/dev.jsonl: "+lines[2][:strings.Index(lines[2], " docs_per_sec")]) {
-		t.Errorf("last line %q does not repeat the first file's %q", lines[2], lines[0])
+	a, _ := parse(t, strings.TrimPrefix(lines[0], "set/dev.jsonl: "))
+	b, _ := parse(t, strings.TrimPrefix(lines[1], "set/train.jsonl: "))
+	if mean, _ := strconv.ParseFloat(m[1], 64); math.Abs(mean-(a+b)/2) > 0.006 {
+		t.Errorf("mean F@10 %v, want the mean of %v and %v", mean, a, b)
 	}
+	if worst, _ := strconv.ParseFloat(m[2], 64); worst != min(a, b) {
+		t.Errorf("worst F@10 %v, want %v", worst, min(a, b))
+	}
+}
+
+// TestExplain: -explain prints the top phrases of the first documents with
+// the features that ranked them.
+func TestExplain(t *testing.T) {
+	path := writeFile(t, "dev.jsonl", benchmark)
+	code, out, errOut := runKpeval("-data", path, "-explain", "1")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "# set/dev.jsonl a: gold") || strings.Contains(out, "# set/dev.jsonl b:") {
+		t.Errorf("explanation not of the first document only:\n%s", out)
+	}
+	if !strings.Contains(out, `"keyphrase extraction" score=`) || !strings.Contains(out, "freq=") {
+		t.Errorf("top phrase or its features missing:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	parse(t, lines[len(lines)-1])
 }
 
 func TestMinF10(t *testing.T) {

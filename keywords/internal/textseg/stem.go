@@ -61,6 +61,9 @@ func Stemmer(lang string) func(word string) string {
 type StemmerEnv struct {
 	env  snowball.Env
 	stem func(*snowball.Env) bool
+	// latin is set for a stemmer of a language written in the Latin
+	// alphabet, which leaves words without a Latin letter as they are.
+	latin bool
 }
 
 // SetLanguage makes e stem words of the language with ISO 639-1 code
@@ -68,16 +71,33 @@ type StemmerEnv struct {
 // Stem returns words unchanged.
 func (e *StemmerEnv) SetLanguage(lang string) bool {
 	e.stem = snowballStemmers[lang]
+	e.latin = lang != "ru"
 	return e.stem != nil
 }
 
 // Stem returns the stem of the lower-case word: the word itself, or a
 // part of it, when the stemmer leaves it or only cuts its end.
 func (e *StemmerEnv) Stem(word string) string {
-	if e.stem == nil {
+	if e.stem == nil || e.latin && !hasLatin(word) {
+		// The Latin alphabets' stemmers change only words with Latin
+		// letters: a word in Han, Greek or Arabic need not be read.
 		return word
 	}
 	e.env.SetCurrent(word)
 	e.stem(&e.env)
 	return e.env.Current()
+}
+
+// hasLatin reports whether w holds a rune of the Latin blocks below
+// U+0250 (ASCII and accented Latin letters), which Snowball's stemmers of
+// Latin-alphabet languages read.
+func hasLatin(w string) bool {
+	for i := 0; i < len(w); i++ {
+		// U+0250 is 0xC9 0x90 in UTF-8: a smaller lead byte, or ASCII,
+		// starts a rune below it.
+		if c := w[i]; c < 0x80 || c >= 0xC0 && c < 0xC9 {
+			return true
+		}
+	}
+	return false
 }

@@ -59,13 +59,21 @@ const StopEvery = 4096
 // and that calls stop, when not nil, after every StopEvery segments of the
 // text and returns early, with the tokens found so far and true, once stop
 // returns true.
+//
+// Segments are those of UAX #29 with wordJoiners. Most of a text is ASCII
+// whose segments its bytes alone decide (a run of letters and digits that
+// a space or plain punctuation ends, a run of spaces, one punctuation
+// mark, a line break); those are cut here in one pass, and the rest (a
+// word with an inner period, apostrophe, colon or joiner, a number with a
+// decimal point, anything next to a non-ASCII rune) by the UAX #29
+// segmenter from the same boundary, so the segments are the same as the
+// segmenter's alone.
 func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token, bool) {
-	it := words.FromString(text)
-	it.Joiners(wordJoiners)
+	var it *words.Iterator[string]
 	if limit > 0 {
 		limit += len(buf)
 	}
-	for n := 1; it.Next(); n++ {
+	for pos, n := 0, 1; pos < len(text); n++ {
 		if n%StopEvery == 0 {
 			if stop != nil && stop() {
 				return buf, true
@@ -74,52 +82,187 @@ func TokensUntil(buf []Token, text string, limit int, stop func() bool) ([]Token
 		if limit > 0 && len(buf) >= limit {
 			return buf, false
 		}
-		tok := it.Value()
-		start := it.Start()
-		c := tok[0]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t':
+		start := pos
+		if text[pos] == ' ' {
+			// Spaces, which are no token, unless an Extend or Format
+			// rune after them makes them the segmenter's.
+			e := pos + 1
+			for e < len(text) && text[e] == ' ' {
+				e++
+			}
+			if e == len(text) || text[e] < utf8.RuneSelf {
+				pos = e
 				continue
-			case c == '\n' || c == '\r':
-				buf = appendBreak(buf, start, it.End(), true)
-				continue
-			case isASCIIAlnum(c):
-				if start > 0 && text[start-1] == '&' && it.End() < len(text) && text[it.End()] == ';' {
+			}
+		}
+		// A run of ASCII letters and digits, the most common segment,
+		// classed as it is read.
+		if k := asciiClass[text[pos]]; k&clAlnum != 0 {
+			e, upper, lower := pos+1, int(k&clUpper), int(k&clLower)
+			for e < len(text) {
+				k := asciiClass[text[e]]
+				if k&clAlnum == 0 {
+					break
+				}
+				upper += int(k & clUpper)
+				lower += int(k & clLower)
+				e++
+			}
+			if e == len(text) || !mayJoin(text, e) {
+				pos = e
+				if start > 0 && text[start-1] == '&' && e < len(text) && text[e] == ';' {
 					// An HTML character reference left in the text
 					// ("&quot;") is punctuation.
-					buf = appendBreak(buf, start, it.End(), false)
+					buf = appendBreak(buf, start, e, false)
 					continue
 				}
-				buf = appendWord(buf, tok, start)
-				continue
-			default:
-				if c == '-' || c == '/' || c == '\'' || c == '"' {
-					buf = appendBreak(buf, start, it.End(), false)
-					continue
-				}
-				end := c == '.' || c == '!' || c == '?' || c == ';'
-				if c == '.' && abbreviation(buf, start) {
-					end = false
-				}
-				buf = appendBreak(buf, start, it.End(), end)
+				buf = appendASCIIWord(buf, text[start:e], start, upper, lower>>1)
 				continue
 			}
 		}
-		r, _ := utf8.DecodeRuneInString(tok)
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
-			buf = appendWord(buf, tok, start)
-		case unicode.IsSpace(r):
-			if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
-				buf = appendBreak(buf, start, it.End(), true)
+		end := asciiSegment(text, pos)
+		if end == 0 {
+			if it == nil {
+				it = words.FromString("")
+				it.Joiners(wordJoiners)
 			}
-		default:
-			end := r == '。' || r == '！' || r == '？' || r == '…'
-			buf = appendBreak(buf, start, it.End(), end)
+			it.SetText(text[pos:])
+			it.Next()
+			end = pos + it.End()
 		}
+		pos = end
+		buf = appendSegment(buf, text, start, end)
 	}
 	return buf, false
+}
+
+// appendSegment appends the token of the segment text[start:end], a UAX
+// #29 segment: a Word or Number, a Break for punctuation and line breaks
+// (merged with a Break before it), or nothing for other spaces.
+func appendSegment(buf []Token, text string, start, end int) []Token {
+	tok := text[start:end]
+	c := tok[0]
+	if c < utf8.RuneSelf {
+		switch {
+		case c == ' ' || c == '\t':
+			return buf
+		case c == '\n' || c == '\r':
+			return appendBreak(buf, start, end, true)
+		case isASCIIAlnum(c):
+			if start > 0 && text[start-1] == '&' && end < len(text) && text[end] == ';' {
+				// An HTML character reference left in the text
+				// ("&quot;") is punctuation.
+				return appendBreak(buf, start, end, false)
+			}
+			return appendWord(buf, tok, start)
+		case c == '-' || c == '/' || c == '\'' || c == '"':
+			return appendBreak(buf, start, end, false)
+		}
+		sentEnd := c == '.' || c == '!' || c == '?' || c == ';'
+		if c == '.' && abbreviation(buf, start) {
+			sentEnd = false
+		}
+		return appendBreak(buf, start, end, sentEnd)
+	}
+	r, _ := utf8.DecodeRuneInString(tok)
+	switch {
+	case runeKind(r)&(rkLetter|rkDigitMark) != 0:
+		return appendWord(buf, tok, start)
+	case unicode.IsSpace(r):
+		if strings.ContainsAny(tok, "\n\r\u2028\u2029\u0085") {
+			return appendBreak(buf, start, end, true)
+		}
+		return buf
+	}
+	sentEnd := r == '。' || r == '！' || r == '？' || r == '…'
+	return appendBreak(buf, start, end, sentEnd)
+}
+
+// asciiSegment returns the end of the UAX #29 segment (with wordJoiners)
+// that starts at text[pos], not a run of letters and digits, when its
+// ASCII bytes alone decide it; or 0 when the rules need the UAX #29
+// segmenter: at a non-ASCII rune, at a run of letters and digits that the
+// byte after it may join to what follows (a MidLetter, MidNum or
+// MidNumLet character, an ExtendNumLet '_', a joiner '-', or a non-ASCII
+// rune, which may be an Extend or Format character that belongs to the
+// segment), or before a non-ASCII rune.
+func asciiSegment(text string, pos int) int {
+	c := text[pos]
+	e := pos + 1
+	switch {
+	case isASCIIAlnum(c):
+		return 0 // a run that mayJoin lets continue
+	case c == ' ':
+		for e < len(text) && text[e] == ' ' {
+			e++
+		}
+	case c == '\r':
+		if e < len(text) && text[e] == '\n' {
+			e++
+		}
+		return e // nothing attaches to a line break (WB3a)
+	case c == '\n':
+		return e
+	case c >= utf8.RuneSelf || c == '_':
+		return 0
+	}
+	if e < len(text) && text[e] >= utf8.RuneSelf {
+		return 0
+	}
+	return e
+}
+
+// Bits of asciiClass.
+const (
+	clUpper = 1 << 0 // A-Z
+	clLower = 1 << 1 // a-z
+	clAlnum = 1 << 2 // A-Z, a-z, 0-9
+	clDigit = 1 << 3 // 0-9
+)
+
+// asciiClass classes the bytes of ASCII letters and digits.
+var asciiClass = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clLower | clAlnum
+		t[c-'a'+'A'] = clUpper | clAlnum
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clAlnum | clDigit
+	}
+	return t
+}()
+
+// mayJoin reports whether the byte at text[e], after a run of ASCII
+// letters and digits, may join the run to what follows under UAX #29 (with
+// wordJoiners), so that the segmenter must decide: an ExtendNumLet '_'; a
+// MidNum (',' ';') between digits; a MidNumLet, Single_Quote or joiner
+// ('.', an apostrophe, '-') between letters or between digits; a MidLetter (':')
+// between letters; or a non-ASCII rune on either side, which may be a
+// letter, a digit, or an Extend or Format character that the rules skip.
+func mayJoin(text string, e int) bool {
+	c := text[e]
+	if c >= utf8.RuneSelf || c == '_' {
+		return true
+	}
+	if e+1 == len(text) {
+		return false
+	}
+	last, next := asciiClass[text[e-1]], text[e+1]
+	if next >= utf8.RuneSelf {
+		return c == ',' || c == ';' || c == '.' || c == '\'' || c == '-' || c == ':'
+	}
+	nk := asciiClass[next]
+	letters := last&(clUpper|clLower) != 0 && nk&(clUpper|clLower) != 0
+	digits := last&clDigit != 0 && nk&clDigit != 0
+	switch c {
+	case ',', ';':
+		return digits
+	case '.', '\'', '-':
+		return letters || digits
+	case ':':
+		return letters
+	}
+	return false
 }
 
 // EstimateTokens returns about how many tokens Tokens finds in text, to
@@ -224,9 +367,9 @@ func appendWord(buf []Token, tok string, start int) []Token {
 		if r >= utf8.RuneSelf {
 			ascii = false
 		}
-		if unicode.IsLetter(r) {
+		if k := runeKind(r); k&rkLetter != 0 {
 			letters++
-			if unicode.IsUpper(r) {
+			if k&rkUpper != 0 {
 				upper++
 				if i == 0 {
 					t.Cap = true
@@ -254,6 +397,22 @@ func appendWord(buf []Token, tok string, start int) []Token {
 	return buf
 }
 
+// appendASCIIWord appends the Word or Number token of tok, a run of ASCII
+// letters and digits with upper capitals and lower small letters: appendWord
+// without decoding runes.
+func appendASCIIWord(buf []Token, tok string, start, upper, lower int) []Token {
+	t := Token{Lower: tok, Start: int32(start), End: int32(start + len(tok)), Kind: Number}
+	if upper+lower > 0 {
+		t.Kind = Word
+	}
+	t.Cap = tok[0] >= 'A' && tok[0] <= 'Z'
+	t.AllCaps = upper >= 2 && lower == 0
+	if upper > 0 {
+		t.Lower = asciiLower(tok)
+	}
+	return append(buf, t)
+}
+
 func asciiLower(s string) string {
 	b := make([]byte, len(s))
 	for i := 0; i < len(s); i++ {
@@ -265,3 +424,51 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// Bits of runeKind.
+const (
+	rkLetter    = 1 << 0 // unicode.IsLetter
+	rkUpper     = 1 << 1 // unicode.IsUpper
+	rkDigitMark = 1 << 2 // unicode.IsDigit or unicode.IsMark
+)
+
+// runeKind returns whether r is a letter, a capital, a digit or a mark,
+// as package unicode says, without searching its tables for the runes of
+// the most common scripts (see latinKinds), Han, kana and Hangul.
+func runeKind(r rune) byte {
+	switch {
+	case r < rune(len(latinKinds)):
+		return latinKinds[r]
+	case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3041 && r <= 0x3096, r >= 0x30A1 && r <= 0x30FA, r >= 0xAC00 && r <= 0xD7A3:
+		// CJK unified ideographs, hiragana, katakana and Hangul
+		// syllables: letters without case.
+		return rkLetter
+	case r >= 0x1F000 && r <= 0x1FAFF:
+		return 0 // emoji and other pictographs
+	}
+	return kindOf(r)
+}
+
+// kindOf is runeKind from package unicode's tables.
+func kindOf(r rune) byte {
+	var k byte
+	if unicode.IsLetter(r) {
+		k |= rkLetter
+		if unicode.IsUpper(r) {
+			k |= rkUpper
+		}
+	}
+	if unicode.IsDigit(r) || unicode.IsMark(r) {
+		k |= rkDigitMark
+	}
+	return k
+}
+
+// latinKinds holds runeKind for the runes of the alphabets of Europe, the
+// Middle East and India: U+0000 to U+0FFF, from Latin to Tibetan.
+var latinKinds = func() (t [0x1000]byte) {
+	for r := range rune(len(t)) {
+		t[r] = kindOf(r)
+	}
+	return t
+}()
