@@ -158,6 +158,12 @@ func TestClientAgainstServer(t *testing.T) {
 		{args: []string{"bidi", "a", "b"}, stdout: `^#1 a\n#2 b\n$`},
 		{args: []string{"-timeout", "100ms", "unary", "-interval", "5s", "slow"}, code: 1, stderrRE: `^error: DeadlineExceeded: `},
 		{args: []string{"unary", "-payload", "2000000", "big"}, code: 1, stderrRE: `^error: InvalidArgument: `},
+		// A status without a message prints just its code.
+		{args: []string{"unary", "-status-code", "14", "ping"}, code: 1, stderrRE: `^error: Unavailable\n`},
+		// -tls against a plaintext server: grpc-go reports a failed
+		// handshake; the client names the flag to drop.
+		{args: []string{"-tls", "add", "2", "3"}, code: 1,
+			stderrRE: `^error: Unavailable: .*authentication handshake failed.*\nhint: the server at ` + regexp.QuoteMeta(addr) + ` speaks plaintext, not TLS: drop -tls and the other -tls-\* flags\n$`},
 		{args: []string{"health"}, stdout: `^SERVING\n$`},
 		{args: []string{"health", "grpcexamples.streaming.v1.StreamingService"}, stdout: `^SERVING\n$`},
 		{args: []string{"health", "no.such.Service"}, code: 1, stderrRE: `^error: NotFound: `},
