@@ -130,7 +130,8 @@ func TestMTLS(t *testing.T) {
 		r.stdout != "Hello, mtls!\n" {
 		t.Errorf("hello with a client certificate: %v", r)
 	}
-	expect(t, "no client certificate", client([]string{"-addr", addr, "-tls-ca", f.ca, "hello", "x"}), 1, `^error: Unavailable: `)
+	expect(t, "no client certificate", client([]string{"-addr", addr, "-tls-ca", f.ca, "hello", "x"}), 1,
+		`^error: Unavailable: .*\nhint: the server at `+regexp.QuoteMeta(addr)+` asks for a client certificate: add -tls-cert FILE -tls-key FILE\n$`)
 	expect(t, "plaintext against mTLS", client([]string{"-addr", addr, "hello", "x"}), 1,
 		`\nhint: the server at `+regexp.QuoteMeta(addr)+` speaks TLS and asks for a client certificate: add -tls-cert FILE -tls-key FILE`)
 	expect(t, "client certificate from another CA",

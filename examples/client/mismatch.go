@@ -29,9 +29,11 @@ const maxProbes = 3
 // "error reading server preface: EOF" (the server closes the connection
 // on a first record that is not TLS), and a TLS client against a
 // plaintext server fails its handshake, often with "first record does not
-// look like a TLS handshake", sometimes with a bare connection reset. So
-// on those failures the client asks the server directly: one TLS
-// handshake, or one plaintext HTTP/2 preface, per address.
+// look like a TLS handshake", sometimes with a bare connection reset, and
+// a TLS client without a certificate against a server that requires one
+// sees a broken pipe. So on those failures the client asks the server
+// directly: one TLS handshake, or one plaintext HTTP/2 preface, per
+// address.
 func (c *connConfig) transportHint(st *status.Status) string {
 	if st.Code() != codes.Unavailable {
 		return ""
@@ -55,6 +57,15 @@ func (c *connConfig) transportHint(st *status.Status) string {
 		for _, a := range addrs {
 			if probePlaintext(a) {
 				return "the server at " + a + " speaks plaintext, not TLS: drop -tls and the other -tls-* flags"
+			}
+		}
+	case c.tls && c.tlsCert == "":
+		// A server that requires a client certificate refuses the
+		// connection after the client's side of a TLS 1.3 handshake, so
+		// the call sees only a broken pipe or a reset.
+		for _, a := range addrs {
+			if probeTLS(a) == mtlsServer {
+				return "the server at " + a + " asks for a client certificate: add -tls-cert FILE -tls-key FILE"
 			}
 		}
 	}

@@ -24,7 +24,7 @@ const walkthroughSection = "## Security and telemetry: what a host adds"
 // walk-through command by command, as written, and checks what each
 // comment after a client command says it prints: the line on stdout, or,
 // for a comment starting with a status code's name, a call failing with
-// that code. The README's fixed ports become ports the OS picks, and its
+// that code (and the hint the comment quotes). The README's fixed ports become ports the OS picks, and its
 // scratch directory certs a temporary one; every other word is the
 // README's. A command the test does not know fails it, so the walk-through
 // cannot change without the test.
@@ -136,7 +136,8 @@ var codeNames = func() map[string]codes.Code {
 
 // checkComment checks the client's result against the command's comment:
 // "Hello, bob!" is the whole of stdout; "PermissionDenied ..." is a call
-// that failed with that code.
+// that failed with that code, and "..., with a hint: TEXT" one whose hint
+// line holds TEXT.
 func checkComment(t *testing.T, c command, r result) {
 	t.Helper()
 	if c.comment == "" {
@@ -146,6 +147,9 @@ func checkComment(t *testing.T, c command, r result) {
 	if code, ok := codeNames[regexp.MustCompile(`^\w+`).FindString(c.comment)]; ok {
 		if r.code != 1 || !strings.HasPrefix(r.stderr, "error: "+code.String()) {
 			t.Errorf("%s: want a call failing with %v; got %v", c.line, code, r)
+		}
+		if _, hint, ok := strings.Cut(c.comment, "hint: "); ok && !regexp.MustCompile(`\nhint: .*`+regexp.QuoteMeta(hint)).MatchString(r.stderr) {
+			t.Errorf("%s: want the hint %q; got %v", c.line, hint, r)
 		}
 		return
 	}
