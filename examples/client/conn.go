@@ -114,6 +114,10 @@ func (c *connConfig) check() error {
 	if c.tlsCA != "" || c.tlsCert != "" || c.tlsServerName != "" {
 		c.tls = true
 	}
+	if c.tokenFile != "" && !c.tls {
+		// grpc-go would refuse too, naming its own API; name the flag.
+		return errors.New("-token-file needs TLS, so that the token cannot be read on the way: add -tls (or -tls-ca FILE when a private CA issued the server's certificate)")
+	}
 	if c.serviceConfig != "" && c.retry != 0 {
 		return errors.New("-service-config and -retry: give one; put a retry policy in the service config file")
 	}

@@ -13,11 +13,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/stats"
 
 	"github.com/seed717b8fd8/grpcexamples/internal/testcerts"
+	"github.com/seed717b8fd8/grpcexamples/streaming"
 )
 
 // result is what one run of the client printed and returned.
@@ -109,8 +112,10 @@ func TestTLS(t *testing.T) {
 	if r := client([]string{"-addr", "localhost:" + port, "-tls-ca", f.ca, "health"}); r.code != 0 || r.stdout != "SERVING\n" {
 		t.Errorf("health over TLS by name: %v", r)
 	}
-	// What the client would have printed before it could speak TLS.
-	expect(t, "plaintext against TLS", client([]string{"-addr", addr, "add", "2", "3"}), 1, `^error: Unavailable: `)
+	// grpc-go says only that the connection broke; the client says which
+	// flag is missing.
+	expect(t, "plaintext against TLS", client([]string{"-addr", addr, "add", "2", "3"}), 1,
+		`^error: Unavailable: .*error reading server preface.*\nhint: the server at `+regexp.QuoteMeta(addr)+` speaks TLS: add -tls \(or -tls-ca FILE `)
 	expect(t, "-tls with the system's CAs", client([]string{"-addr", addr, "-tls", "add", "2", "3"}), 1, `^error: Unavailable: .*certificate`)
 	expect(t, "wrong -tls-server-name", client([]string{"-addr", addr, "-tls-ca", f.ca, "-tls-server-name", "other.example", "add", "2", "3"}),
 		1, `^error: Unavailable: .*other\.example`)
@@ -125,7 +130,10 @@ func TestMTLS(t *testing.T) {
 		r.stdout != "Hello, mtls!\n" {
 		t.Errorf("hello with a client certificate: %v", r)
 	}
-	expect(t, "no client certificate", client([]string{"-addr", addr, "-tls-ca", f.ca, "hello", "x"}), 1, `^error: Unavailable: `)
+	expect(t, "no client certificate", client([]string{"-addr", addr, "-tls-ca", f.ca, "hello", "x"}), 1,
+		`^error: Unavailable: .*\nhint: the server at `+regexp.QuoteMeta(addr)+` asks for a client certificate: add -tls-cert FILE -tls-key FILE\n$`)
+	expect(t, "plaintext against mTLS", client([]string{"-addr", addr, "hello", "x"}), 1,
+		`\nhint: the server at `+regexp.QuoteMeta(addr)+` speaks TLS and asks for a client certificate: add -tls-cert FILE -tls-key FILE`)
 	expect(t, "client certificate from another CA",
 		client([]string{"-addr", addr, "-tls-ca", f.ca, "-tls-cert", f.strangerCert, "-tls-key", f.strangerKey, "hello", "x"}), 1, `^error: Unavailable: `)
 }
@@ -143,7 +151,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-tls-ca", notPEM}, `-tls-ca .*not.pem: no PEM certificate`},
 		{[]string{"-tls-cert", f.clientCert}, `-tls-cert and -tls-key go together`},
 		{[]string{"-tls-cert", f.clientCert, "-tls-key", notPEM}, `-tls-key .*not.pem: tls: `},
-		{[]string{"-token-file", "no-such-token"}, `-token-file: open no-such-token`},
+		{[]string{"-tls", "-token-file", "no-such-token"}, `-token-file: open no-such-token`},
+		{[]string{"-token-file", empty}, `^client: -token-file needs TLS, .*: add -tls \(or -tls-ca FILE `},
 		{[]string{"-tls", "-token-file", empty}, `-token-file .*empty: the first line is empty`},
 		{[]string{"-retry", "1"}, `-retry 1: want 2 to 5`},
 		{[]string{"-retry", "6"}, `-retry 6: want 2 to 5`},
@@ -175,14 +184,15 @@ func TestBearerToken(t *testing.T) {
 		t.Errorf("add as alice: %v", r)
 	}
 	expect(t, "add as bob", client(append(tlsArgs, "-token-file", bob, "add", "2", "3")), 1,
-		`^error: PermissionDenied: identity "bob" may not call /grpcexamples.calculator.v1.Calculator/Add.*\nrequest id: [A-Z2-7]{26}\n$`)
+		`^error: PermissionDenied: identity "bob" may not call /grpcexamples.calculator.v1.Calculator/Add.*\nrequest id: [A-Z2-7]{10}-[0-9a-z]+\n$`)
 	expect(t, "no token", client(append(tlsArgs, "add", "2", "3")), 1, `^error: Unauthenticated: missing bearer token`)
 	if r := client(append(tlsArgs, "health")); r.code != 0 {
 		t.Errorf("health without a token: %v", r)
 	}
-	// grpc-go's per-RPC credentials refuse to send a token in plaintext.
+	// The client refuses to send a token in plaintext, and names the flag
+	// (grpc-go's per-RPC credentials would refuse too, naming a Go API).
 	expect(t, "token over plaintext", client([]string{"-addr", addr, "-token-file", alice, "add", "2", "3"}), 2,
-		`credentials require transport level security`)
+		`^client: -token-file needs TLS, .*add -tls`)
 }
 
 // attempts counts the attempts of the client's calls (a retry or a hedge
@@ -214,15 +224,15 @@ func TestRetry(t *testing.T) {
 		stderrRE string
 		attempts int32
 	}{
-		{"no retry", nil, []string{"-fail-attempts", "2", "-status-code", "14"}, 1, `^error: Unavailable: `, 1},
+		{"no retry", nil, []string{"-fail-attempts", "2", "-status-code", "14"}, 1, `^error: Unavailable\n`, 1},
 		{"-retry 3, 2 failures", []string{"-retry", "3"}, []string{"-fail-attempts", "2", "-status-code", "14"}, 0, `^$`, 3},
-		{"-retry 2, 2 failures", []string{"-retry", "2"}, []string{"-fail-attempts", "2", "-status-code", "14"}, 1, `^error: Unavailable: `, 2},
-		{"-retry 5, not retryable", []string{"-retry", "5"}, []string{"-fail-attempts", "2", "-status-code", "9"}, 1, `^error: FailedPrecondition: `, 1},
+		{"-retry 2, 2 failures", []string{"-retry", "2"}, []string{"-fail-attempts", "2", "-status-code", "14"}, 1, `^error: Unavailable: max retries exhausted: failed after 2 attempts`, 2},
+		{"-retry 5, not retryable", []string{"-retry", "5"}, []string{"-fail-attempts", "2", "-status-code", "9"}, 1, `^error: FailedPrecondition\n`, 1},
 		{"retry.json", []string{"-service-config", "serviceconfig/retry.json"}, []string{"-fail-attempts", "3", "-status-code", "14"}, 0, `^$`, 4},
 		// grpc-go (as of 1.84) accepts a hedging policy and ignores it:
 		// one attempt. When it implements hedging, this fails, and the
 		// serviceconfig README should gain a hedging example.
-		{"hedgingPolicy", []string{"-service-config", hedging}, []string{"-fail-attempts", "2", "-status-code", "14"}, 1, `^error: Unavailable: `, 1},
+		{"hedgingPolicy", []string{"-service-config", hedging}, []string{"-fail-attempts", "2", "-status-code", "14"}, 1, `^error: Unavailable\n`, 1},
 	} {
 		a := new(attempts)
 		args := append(append(append([]string{"-addr", addr}, c.flags...), "unary"), append(c.controls, "ping")...)
@@ -318,22 +328,54 @@ func TestWaitForReady(t *testing.T) {
 
 // TestKeepalive: a call on a connection that silently stops carrying
 // anything (a dead server, a dropped NAT entry) ends when a keepalive ping
-// goes unanswered, not at its deadline. It takes the 10s grpc-go clients
-// wait before their first ping.
+// goes unanswered, -keepalive-time plus -keepalive-timeout after the
+// connection fell silent, not at its deadline. grpc-go clients ping at
+// most every 10s, so the test runs in a synctest bubble, whose clock jumps
+// ahead whenever every goroutine in it waits: the client and an in-process
+// streaming server talk over net.Pipe (channels, which the bubble sees
+// waiting; it cannot see a goroutine wait on a socket), and the seconds
+// of silence take no real time. Without keepalive the same call lasts
+// until its deadline.
 func TestKeepalive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits 10s for grpc-go's shortest client keepalive interval")
-	}
 	t.Parallel()
-	addr := startServer(t)
-	p := newBlackholeProxy(t, addr)
-	// Once the request is sent, the proxy stops forwarding: the
-	// connection is up, and the call waits for its answers.
-	sent := grpc.WithStatsHandler(onRequestSent(p.blackhole))
-	r := client([]string{"-addr", p.addr, "-keepalive-time", "10s", "-keepalive-timeout", "1s", "-timeout", "60s",
-		"server-stream", "-count", "5", "-interval", "10s", "tick"}, sent)
-	// Without keepalive the call would end with DeadlineExceeded after 60s.
-	expect(t, "keepalive", r, 1, `^error: Unavailable: .*keepalive`)
+	for _, c := range []struct {
+		name     string
+		flags    []string
+		stderrRE string
+		lasts    time.Duration // on the bubble's clock
+	}{
+		{"keepalive", []string{"-keepalive-time", "10s", "-keepalive-timeout", "1s"}, `^error: Unavailable: .*keepalive`, 11 * time.Second},
+		{"no keepalive", nil, `^error: DeadlineExceeded`, time.Minute},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				lis := newPipeListener()
+				srv := grpc.NewServer()
+				streaming.Register(srv, streaming.NewServer())
+				served := make(chan error, 1)
+				go func() { served <- srv.Serve(lis) }()
+				defer func() {
+					srv.Stop()
+					if err := <-served; err != nil {
+						t.Errorf("Serve: %v", err)
+					}
+				}()
+				// Once the request is sent, the connection stops
+				// carrying anything either way: it is up, and the call
+				// waits for its answers.
+				var hole blackhole
+				dialer := grpc.WithContextDialer(func(context.Context, string) (net.Conn, error) { return lis.dial(&hole) })
+				start := time.Now()
+				r := client(append(append([]string{"-addr", "127.0.0.1:1", "-timeout", "1m"}, c.flags...),
+					"server-stream", "-count", "5", "-interval", "10s", "tick"), dialer, grpc.WithStatsHandler(onRequestSent(hole.close)))
+				lasted := time.Since(start)
+				expect(t, c.name, r, 1, c.stderrRE)
+				if lasted != c.lasts {
+					t.Errorf("%s: the call lasted %v, want %v", c.name, lasted, c.lasts)
+				}
+			})
+		})
+	}
 }
 
 // onRequestSent is a stats handler that calls f when a request message
@@ -349,79 +391,80 @@ func (f onRequestSent) HandleRPC(_ context.Context, s stats.RPCStats) {
 	}
 }
 
-// blackholeProxy forwards TCP to a target until blackhole is called, then
-// keeps every connection open but forwards nothing more, as a network
-// that drops packets does.
-type blackholeProxy struct {
-	addr      string
-	blackhole func()
+// blackhole, once closed, makes the connections dialed with it drop
+// everything, both ways, while they stay open, as a network that drops
+// packets does.
+type blackhole struct {
+	once   sync.Once
+	closed atomic.Bool
 }
 
-func newBlackholeProxy(t *testing.T, target string) *blackholeProxy {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dropped := make(chan struct{})
-	var once sync.Once
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	track := func(c net.Conn) {
-		mu.Lock()
-		conns = append(conns, c)
-		mu.Unlock()
-	}
-	pipe := func(dst, src net.Conn) {
-		defer wg.Done()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := src.Read(buf)
-			if err != nil {
-				return
-			}
-			select {
-			case <-dropped:
-				continue // read and dropped: the sender sees no error
-			default:
-			}
-			if _, err := dst.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := lis.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			track(c)
-			track(up)
-			wg.Add(2)
-			go pipe(up, c)
-			go pipe(c, up)
-		}
-	}()
-	t.Cleanup(func() {
-		lis.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return &blackholeProxy{addr: lis.Addr().String(), blackhole: func() { once.Do(func() { close(dropped) }) }}
+func (h *blackhole) close() { h.once.Do(func() { h.closed.Store(true) }) }
+
+// holedConn is the client's end of a connection through a blackhole.
+type holedConn struct {
+	net.Conn
+	hole *blackhole
 }
+
+func (c holedConn) Write(b []byte) (int, error) {
+	if c.hole.closed.Load() {
+		return len(b), nil // dropped: the sender sees no error
+	}
+	return c.Conn.Write(b)
+}
+
+func (c holedConn) Read(b []byte) (int, error) {
+	for {
+		n, err := c.Conn.Read(b)
+		if err != nil || !c.hole.closed.Load() {
+			return n, err
+		}
+	}
+}
+
+// pipeListener is a net.Listener whose connections are net.Pipe pairs.
+type pipeListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+// dial connects to the listener through hole.
+func (l *pipeListener) dial(hole *blackhole) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return holedConn{client, hole}, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }
 
 // TestOTelStdout: -otel stdout writes the call's client span to stderr,
 // with its method, status code and the server's address, and keeps stdout

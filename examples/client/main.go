@@ -18,7 +18,9 @@
 // -timeout (the call's deadline), -md key=value (request metadata,
 // repeatable), -tutorial-names (call the tutorials' wire names where a
 // method has one). A failed call prints its status code and message, and
-// the server's request id when it sent one, and exits with status 1.
+// the server's request id when it sent one, and exits with status 1; when
+// the call failed because one side speaks TLS and the other does not, it
+// says which flag to add or drop.
 //
 // # Security
 //
@@ -195,7 +197,14 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, extra
 		return 2
 	default:
 		st := status.Convert(err)
-		fmt.Fprintf(stderr, "error: %v: %s\n", st.Code(), st.Message())
+		if st.Message() == "" {
+			fmt.Fprintf(stderr, "error: %v\n", st.Code())
+		} else {
+			fmt.Fprintf(stderr, "error: %v: %s\n", st.Code(), st.Message())
+		}
+		if hint := cfg.transportHint(st); hint != "" {
+			fmt.Fprintln(stderr, "hint:", hint)
+		}
 		if id := append(header.Get("x-request-id"), trailer.Get("x-request-id")...); len(id) > 0 {
 			fmt.Fprintf(stderr, "request id: %s\n", id[0])
 		}

@@ -69,8 +69,25 @@ func buildServer(t *testing.T) string {
 // stopped with SIGTERM (graceful shutdown) when the test ends.
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
+	return launchServer(t, "", append([]string{"-tutorial-names"}, args...)).addr("listening")
+}
+
+// serverProc is a running examples/server.
+type serverProc struct {
+	t      *testing.T
+	mu     sync.Mutex
+	addrs  map[string]string // the addr of each "... listening" log line, by message
+	logged chan struct{}     // closed and replaced on each such line
+}
+
+// launchServer runs examples/server in dir (the test's directory if "")
+// with args, on a port the OS picks unless args give -addr, and stops it
+// with SIGTERM when the test ends.
+func launchServer(t *testing.T, dir string, args []string) *serverProc {
+	t.Helper()
 	bin := buildServer(t)
-	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-tutorial-names", "-drain", "0s", "-grace", "2s"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-drain", "0s", "-grace", "2s"}, args...)...)
+	cmd.Dir = dir
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -92,25 +109,41 @@ func startServer(t *testing.T, args ...string) string {
 			t.Error("server did not stop within 10s of SIGTERM")
 		}
 	})
-	addrRE := regexp.MustCompile(`msg=listening addr=(\S+)`)
-	found := make(chan string, 1)
+	p := &serverProc{t: t, addrs: map[string]string{}, logged: make(chan struct{})}
+	addrRE := regexp.MustCompile(`msg="?((?:\w+ )?listening)"? addr=(\S+)`)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			if m := addrRE.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
+				p.mu.Lock()
+				p.addrs[m[1]] = m[2]
+				close(p.logged)
+				p.logged = make(chan struct{})
+				p.mu.Unlock()
 			}
 		}
 	}()
-	select {
-	case addr := <-found:
-		return addr
-	case <-time.After(30 * time.Second):
-		t.Fatal("server printed no listening address within 30s")
-		return ""
+	return p
+}
+
+// addr waits for the server to log msg ("listening", "metrics listening")
+// and returns the address it logged.
+func (p *serverProc) addr(msg string) string {
+	p.t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		p.mu.Lock()
+		a, ok := p.addrs[msg]
+		logged := p.logged
+		p.mu.Unlock()
+		if ok {
+			return a
+		}
+		select {
+		case <-logged:
+		case <-timeout:
+			p.t.Fatalf("server logged no %q address within 30s", msg)
+		}
 	}
 }
 
@@ -158,6 +191,12 @@ func TestClientAgainstServer(t *testing.T) {
 		{args: []string{"bidi", "a", "b"}, stdout: `^#1 a\n#2 b\n$`},
 		{args: []string{"-timeout", "100ms", "unary", "-interval", "5s", "slow"}, code: 1, stderrRE: `^error: DeadlineExceeded: `},
 		{args: []string{"unary", "-payload", "2000000", "big"}, code: 1, stderrRE: `^error: InvalidArgument: `},
+		// A status without a message prints just its code.
+		{args: []string{"unary", "-status-code", "14", "ping"}, code: 1, stderrRE: `^error: Unavailable\n`},
+		// -tls against a plaintext server: grpc-go reports a failed
+		// handshake; the client names the flag to drop.
+		{args: []string{"-tls", "add", "2", "3"}, code: 1,
+			stderrRE: `^error: Unavailable: .*authentication handshake failed.*\nhint: the server at ` + regexp.QuoteMeta(addr) + ` speaks plaintext, not TLS: drop -tls and the other -tls-\* flags\n$`},
 		{args: []string{"health"}, stdout: `^SERVING\n$`},
 		{args: []string{"health", "grpcexamples.streaming.v1.StreamingService"}, stdout: `^SERVING\n$`},
 		{args: []string{"health", "no.such.Service"}, code: 1, stderrRE: `^error: NotFound: `},
