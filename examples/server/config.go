@@ -156,6 +156,9 @@ type config struct {
 	otel        string
 	metricsAddr string
 
+	httpAddr    string // see http.go
+	corsOrigins string // comma-separated; see corsOrigins in http.go
+
 	logLevel        slog.Level
 	slow            time.Duration
 	logRate         int
@@ -200,6 +203,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.authzRefresh, "authz-refresh", defaultAuthzRefresh, "how often to reread -authz-policy; a change takes effect without a restart")
 	fs.StringVar(&c.otel, "otel", "", telemetry.FlagUsage+"; spans and metrics go to stdout, logs to stderr")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "if set, serve Prometheus metrics at /metrics over HTTP on this address; a bare port or \":PORT\" means 127.0.0.1:PORT")
+	fs.StringVar(&c.httpAddr, "http-addr", "", "if set, also serve every service to browsers and HTTP clients (gRPC-Web, Connect, REST, the page at /) on this address, with the same interceptors and limits; a bare port or \":PORT\" means 127.0.0.1:PORT")
+	fs.StringVar(&c.corsOrigins, "cors-origins", "", "comma-separated origins (https://app.example.com) whose pages may call -http-addr from a browser (CORS); the page served there needs none")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "if set, serve Go's runtime profiles (net/http/pprof) over HTTP on this address, e.g. 127.0.0.1:6060; keep it on loopback")
 
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "least `level` logged: debug (every call), info, warn or error")
@@ -249,6 +254,14 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	}
 	if c.metricsAddr != "" {
 		c.metricsAddr = loopbackIfNoHost(c.metricsAddr)
+	}
+	if c.httpAddr != "" {
+		c.httpAddr = loopbackIfNoHost(c.httpAddr)
+	} else if c.corsOrigins != "" {
+		return c, errors.New("-cors-origins needs -http-addr")
+	}
+	if _, err := parseOrigins(c.corsOrigins); err != nil {
+		return c, err
 	}
 	for _, d := range []struct {
 		name string

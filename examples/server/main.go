@@ -239,6 +239,13 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 		}
 		defer stop()
 	}
+	web, err := s.startHTTP()
+	if err != nil {
+		lis.Close()
+		s.grpc.Stop()
+		return fmt.Errorf("-http-addr: %w", err)
+	}
+	defer web.close()
 	served := make(chan error, 1)
 	go func() { served <- s.grpc.Serve(lis) }()
 	if ready != nil {
@@ -274,7 +281,10 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 		s.log.Warn("grace period over before every accepted connection was served")
 	}
 	stopped := make(chan struct{})
+	graceCtx, cutHTTP := context.WithCancel(context.Background())
+	defer cutHTTP()
 	go func() {
+		web.shutdown(graceCtx) // first: GracefulStop would cut the HTTP port's calls
 		s.grpc.GracefulStop()
 		close(stopped)
 	}()
@@ -282,6 +292,7 @@ func (s *server) serve(ctx context.Context, ready func(net.Addr)) error {
 	case <-stopped:
 	case <-graceOver:
 		s.log.Warn("grace period over: cutting open calls")
+		cutHTTP()
 		s.grpc.Stop()
 		<-stopped
 	}

@@ -20,6 +20,16 @@ import (
 // certificate (its subject, SANs) in peer.FromContext(ctx).AuthInfo, a
 // credentials.TLSInfo; see peerSubject.
 func serverCreds(cfg config) (credentials.TransportCredentials, error) {
+	tc, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return credentials.NewTLS(tc), nil
+}
+
+// tlsConfig is the TLS configuration serverCreds describes, which
+// -http-addr serves too.
+func tlsConfig(cfg config) (*tls.Config, error) {
 	pair, err := tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey)
 	if err != nil {
 		return nil, fmt.Errorf("-tls-cert %s / -tls-key %s: %w", cfg.tlsCert, cfg.tlsKey, err)
@@ -33,7 +43,7 @@ func serverCreds(cfg config) (credentials.TransportCredentials, error) {
 		tc.ClientCAs = pool
 		tc.ClientAuth = tls.RequireAndVerifyClientCert
 	}
-	return credentials.NewTLS(tc), nil
+	return tc, nil
 }
 
 // loadCertPool reads a PEM file of one or more CA certificates.
