@@ -257,6 +257,12 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	}
 	if c.httpAddr != "" {
 		c.httpAddr = loopbackIfNoHost(c.httpAddr)
+		if c.authzPolicy != "" {
+			// grpc-go's authz reads the call's transport connection,
+			// which calls through grpc.Server.ServeHTTP do not have: it
+			// would fail every call of the HTTP port with Internal.
+			return c, errors.New("-authz-policy does not apply to -http-addr (grpc-go's authz needs a gRPC transport connection, which the HTTP port's calls lack): serve the HTTP port from a server without -authz-policy, with -auth-tokens for authentication")
+		}
 	} else if c.corsOrigins != "" {
 		return c, errors.New("-cors-origins needs -http-addr")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -90,6 +91,7 @@ func (s *server) httpHandler() (http.Handler, error) {
 	if s.cfg.maxCallDuration > 0 {
 		h = limitCallDuration(s.cfg.maxCallDuration, h)
 	}
+	h = withRequestIDHeader(h)
 	origins, err := parseOrigins(s.cfg.corsOrigins)
 	if err != nil {
 		return nil, err
@@ -131,7 +133,40 @@ func limitCallDuration(limit time.Duration, next http.Handler) http.Handler {
 		}
 		ctx, cancel := context.WithTimeoutCause(r.Context(), limit, errCallTooLong)
 		defer cancel()
+		// A body that arrives slowly, or never ends, would hold the
+		// transcoder's reader past the deadline: end the reading with
+		// the call. (Deferred after cancel, stop runs first, so that a
+		// call that ended on its own leaves the connection's next
+		// request alone.)
+		stop := context.AfterFunc(ctx, func() {
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+		})
+		defer stop()
 		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// withRequestIDHeader gives every call of the HTTP port its request id
+// before the transcoder: the caller's X-Request-Id when valid, else a new
+// one, which the request id interceptor then finds in the metadata. It
+// also answers with it in the X-Request-Id response header, because REST
+// responses carry no trailers. Not for gRPC clients: a response header
+// commits a gRPC call, and they read the id from the trailer, as on the
+// gRPC port.
+func withRequestIDHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") &&
+			!strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc-web") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id := r.Header.Get(requestIDHeader)
+		if !validRequestID(id) {
+			id = rand.Text()
+			r.Header.Set(requestIDHeader, id)
+		}
+		w.Header().Set(requestIDHeader, id)
+		next.ServeHTTP(w, r)
 	})
 }
 
