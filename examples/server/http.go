@@ -29,8 +29,8 @@ import (
 // applies only to its own listener is applied here on the http.Server
 // and in front of the transcoder:
 //
-//	-max-call-duration       a deadline on the request's context (and the
-//	                         client's Grpc-Timeout or Connect-Timeout-Ms cut to it)
+//	-max-call-duration       the call's Grpc-Timeout or Connect-Timeout-Ms, cut
+//	                         or set to it, and a deadline on the request's context
 //	-max-recv-bytes          also the transcoder's buffer of one message, request
 //	                         or response, in its JSON or base64 form
 //	-max-header-bytes        http.Server.MaxHeaderBytes (431 past it)
@@ -108,43 +108,59 @@ func (s *server) httpHandler() (http.Handler, error) {
 	return h, nil
 }
 
-// limitCallDuration gives every call but a health Watch a deadline at most
-// limit from its start, as callDeadline does on the gRPC port, where
-// grpc.InTapHandle does not reach ServeHTTP. The deadline's cause lets
-// callTooLong name the flag. A longer timeout the client asked for in
-// Grpc-Timeout (gRPC, gRPC-Web) or Connect-Timeout-Ms is cut to limit
-// before the transcoder reads it, so that the timeout the transcoder and
-// grpc-go see is the one that applies.
+// limitCallDuration bounds every call but a health Watch to limit, as
+// callDeadline does on the gRPC port, where grpc.InTapHandle does not
+// reach ServeHTTP. It sets the call's timeout header, Grpc-Timeout (gRPC,
+// gRPC-Web) or Connect-Timeout-Ms (Connect, REST), to limit when the
+// client asked for none or for more, before the transcoder reads it: the
+// transcoder passes it on, and grpc-go ends the call at that deadline
+// with DeadlineExceeded, as the client expects of its own timeout.
+//
+// The request's context also ends, httpDeadlineSlack later, as a
+// backstop: for REST, which has no timeout header, and for a body that
+// arrives slowly or never ends, which would hold the transcoder's reader
+// past the call. (Ending the context at the deadline itself races with
+// grpc-go writing the DeadlineExceeded status, and the client may then
+// see the transcoder's own error instead.)
 func limitCallDuration(limit time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == healthWatch {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if v := r.Header.Get("Grpc-Timeout"); v != "" {
-			if d, ok := parseGRPCTimeout(v); ok && d > limit {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
+			if d, ok := parseGRPCTimeout(r.Header.Get("Grpc-Timeout")); !ok || d > limit {
 				r.Header.Set("Grpc-Timeout", formatGRPCTimeout(limit))
 			}
-		}
-		if v := r.Header.Get("Connect-Timeout-Ms"); v != "" {
-			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > limit.Milliseconds() {
+		} else {
+			ms, err := strconv.ParseInt(r.Header.Get("Connect-Timeout-Ms"), 10, 64)
+			if err != nil || ms < 0 || ms > limit.Milliseconds() {
 				r.Header.Set("Connect-Timeout-Ms", strconv.FormatInt(limit.Milliseconds(), 10))
 			}
 		}
-		ctx, cancel := context.WithTimeoutCause(r.Context(), limit, errCallTooLong)
+		ctx, cancel := context.WithTimeoutCause(r.Context(), limit+httpDeadlineSlack, errCallTooLong)
 		defer cancel()
-		// A body that arrives slowly, or never ends, would hold the
-		// transcoder's reader past the deadline: end the reading with
-		// the call. (Deferred after cancel, stop runs first, so that a
-		// call that ended on its own leaves the connection's next
-		// request alone.)
+		// Closing an HTTP/2 request body wakes a pending read; an
+		// HTTP/1.1 body's Close waits for it, so the connection's read
+		// deadline ends it instead (on an HTTP/2 stream a read deadline
+		// would reset the stream, response included). Deferred after
+		// cancel, stop runs first: a call that ended in time is left
+		// alone.
 		stop := context.AfterFunc(ctx, func() {
+			if r.ProtoMajor >= 2 {
+				_ = r.Body.Close()
+				return
+			}
 			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 		})
 		defer stop()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// httpDeadlineSlack is how long after -max-call-duration the HTTP port's
+// backstop ends a call that grpc-go's own deadline did not end.
+const httpDeadlineSlack = time.Second
 
 // withRequestIDHeader gives every call of the HTTP port its request id
 // before the transcoder: the caller's X-Request-Id when valid, else a new
@@ -178,7 +194,6 @@ var grpcTimeoutUnits = []struct {
 }{{'n', time.Nanosecond}, {'u', time.Microsecond}, {'m', time.Millisecond}, {'S', time.Second}, {'M', time.Minute}, {'H', time.Hour}}
 
 // parseGRPCTimeout reads a Grpc-Timeout value: 1 to 8 digits and a unit.
-// A value it cannot read is left for the transcoder to refuse.
 func parseGRPCTimeout(v string) (time.Duration, bool) {
 	if len(v) < 2 || len(v) > 9 {
 		return 0, false

@@ -214,16 +214,22 @@ func TestHTTPCallDuration(t *testing.T) {
 		}
 	}
 	// The clamp of the header itself, for each protocol's header.
-	for _, c := range []struct{ header, value, want string }{
-		{"Grpc-Timeout", "10H", "300000u"},
-		{"Grpc-Timeout", "100m", "100m"},
-		{"Connect-Timeout-Ms", "3600000", "300"},
-		{"Connect-Timeout-Ms", "50", "50"},
+	for _, c := range []struct{ ctype, header, value, want string }{
+		{"application/grpc-web+proto", "Grpc-Timeout", "10H", "300000u"},
+		{"application/grpc", "Grpc-Timeout", "100m", "100m"},
+		{"application/grpc", "Grpc-Timeout", "", "300000u"},
+		{"application/grpc", "Grpc-Timeout", "1x", "300000u"},
+		{"application/json", "Connect-Timeout-Ms", "3600000", "300"},
+		{"application/connect+json", "Connect-Timeout-Ms", "50", "50"},
+		{"", "Connect-Timeout-Ms", "", "300"},
 	} {
 		var seen string
 		h := limitCallDuration(300*time.Millisecond, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { seen = r.Header.Get(c.header) }))
 		r, _ := http.NewRequest(http.MethodPost, "/x", nil)
-		r.Header.Set(c.header, c.value)
+		r.Header.Set("Content-Type", c.ctype)
+		if c.value != "" {
+			r.Header.Set(c.header, c.value)
+		}
 		h.ServeHTTP(nil, r)
 		if seen != c.want {
 			t.Errorf("%s: %s became %s, want %s", c.header, c.value, seen, c.want)

@@ -4,8 +4,9 @@
 // NewHandler wraps the server in connectrpc.com/vanguard's transcoder, so
 // one HTTP handler speaks every protocol a browser or an HTTP client uses:
 //
-//   - gRPC-Web (application/grpc-web, +proto or +json, also as base64
-//     text with application/grpc-web-text), as grpc-web and connect-web send it;
+//   - gRPC-Web (application/grpc-web, +proto or +json), as grpc-web's
+//     binary mode and connect-web send it (not its base64 text mode,
+//     application/grpc-web-text, which vanguard does not read: 415);
 //   - the Connect protocol, JSON or binary, unary (POST, and GET for
 //     methods marked free of side effects) and streaming;
 //   - gRPC itself (HTTP/2), passed through unchanged;

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
+
+	"connectrpc.com/connect"
 
 	"connectrpc.com/vanguard"
 	"google.golang.org/genproto/googleapis/api/annotations"
@@ -114,12 +117,12 @@ func NewHandler(s *grpc.Server, opts ...Option) (h http.Handler, skipped []strin
 		// field should be an error the caller sees, as in gRPC's protobuf
 		// form a wrong field type is.
 		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec {
-			return &vanguard.JSONCodec{
+			return jsonCodec{&vanguard.JSONCodec{
 				MarshalOptions:   protojson.MarshalOptions{Resolver: res, EmitUnpopulated: true},
 				UnmarshalOptions: protojson.UnmarshalOptions{Resolver: res},
-			}
+			}}
 		}),
-		vanguard.WithUnknownHandler(Page()),
+		vanguard.WithUnknownHandler(unknown(Page())),
 	)
 	if err != nil {
 		return nil, nil, fmt.Errorf("web: %w", err)
@@ -164,4 +167,46 @@ func withRules(sd protoreflect.ServiceDescriptor, rules map[protoreflect.FullNam
 		return nil, fmt.Errorf("web: routes of %s: %w", sd.FullName(), err)
 	}
 	return fd.Services().ByName(sd.Name()), nil
+}
+
+// jsonCodec is vanguard's JSON codec whose decoding errors are
+// InvalidArgument, as the request's fault, instead of vanguard's Unknown
+// (HTTP 500).
+type jsonCodec struct{ *vanguard.JSONCodec }
+
+func (c jsonCodec) Unmarshal(data []byte, msg proto.Message) error {
+	return invalidJSON(c.JSONCodec.Unmarshal(data, msg))
+}
+
+func (c jsonCodec) UnmarshalField(data []byte, msg proto.Message, field protoreflect.FieldDescriptor) error {
+	return invalidJSON(c.JSONCodec.UnmarshalField(data, msg, field))
+}
+
+func invalidJSON(err error) error {
+	if err == nil {
+		return nil
+	}
+	return connect.NewError(connect.CodeInvalidArgument, fmt.Errorf("request is not valid JSON for its message: %w", err))
+}
+
+// rpcContentTypes are the Content-Type prefixes of the protocols the
+// transcoder serves.
+var rpcContentTypes = []string{"application/json", "application/proto", "application/connect+", "application/grpc"}
+
+// unknown answers what the transcoder does not route: a request with a
+// body in a format no protocol here uses gets 415 (grpc-web-text, the
+// base64 form of gRPC-Web, is one: send application/grpc-web+proto), the
+// page's paths get the page, and the rest 404.
+func unknown(page http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ct := r.Header.Get("Content-Type"); ct != "" && r.Method != http.MethodGet && r.Method != http.MethodHead &&
+			(strings.HasPrefix(ct, "application/grpc-web-text") ||
+				!slices.ContainsFunc(rpcContentTypes, func(p string) bool { return strings.HasPrefix(ct, p) })) {
+			http.Error(w, fmt.Sprintf("content type %q is not served here: send application/json (REST, Connect), "+
+				"application/connect+json or +proto, application/grpc-web+proto or +json, or application/grpc", ct),
+				http.StatusUnsupportedMediaType)
+			return
+		}
+		page.ServeHTTP(w, r)
+	})
 }
