@@ -85,6 +85,19 @@
 // once. A server that cannot afford it drops the encoding/gzip import in
 // server.go; gzip clients then get Unimplemented.
 //
+// # Browsers and HTTP
+//
+// -http-addr ADDR also serves every service on a second, HTTP listener
+// (http.go), through connectrpc.com/vanguard: gRPC-Web, the Connect
+// protocol, REST routes and gRPC, and the page at "/". Its calls run
+// through the same interceptors and limits as the gRPC port's, with TLS
+// when -tls-cert is set; -cors-origins lists the origins whose pages may
+// call it. -authz-policy is refused with it (grpc-go's authz needs the
+// gRPC transport's connection). On shutdown it drains before the gRPC
+// server stops.
+//
+//	go run ./examples/server -http-addr 127.0.0.1:8080   # open http://127.0.0.1:8080/
+//
 // # Limits
 //
 // Each is a flag; 0 turns off those marked "0 = none".
