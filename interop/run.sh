@@ -6,14 +6,15 @@
 #   bash interop/run.sh python node     # some of them
 #
 # Peers: python (both directions, tutorial and v1 contracts), node (v1),
-# grpcurl (reflection, health, graceful shutdown), ghz (bounded load).
+# grpcurl (reflection, health, graceful shutdown), ghz (bounded load),
+# http (curl, grpcurl and @connectrpc/connect-node on the HTTP port).
 # Each script installs what it needs when it is missing, starts its own
 # server on a free 127.0.0.1 port and stops everything it started.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 peers=("$@")
-[ ${#peers[@]} -gt 0 ] || peers=(python node grpcurl ghz)
+[ ${#peers[@]} -gt 0 ] || peers=(python node grpcurl ghz http)
 
 results=()
 status=0
