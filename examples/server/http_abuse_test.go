@@ -213,11 +213,20 @@ func TestHTTPShutdownDrainsStreams(t *testing.T) {
 }
 
 // TestHTTPAbuseTableInREADME: README's table of the HTTP port's abuse
-// cases gives the status the test checks for each.
+// cases gives the status the test checks for each, and its limits table
+// the constants of http.go.
 func TestHTTPAbuseTableInREADME(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| request headers within " + strconv.Itoa(int(httpReadHeaderTimeout/time.Second)) + " s |",
+		"the request ended " + strconv.Itoa(int(httpDeadlineSlack/time.Second)) + " s later",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), want) {
+			t.Errorf("README lacks %q", want)
+		}
 	}
 	for _, c := range httpAbuse {
 		row := "| " + c.name + " | " + strconv.Itoa(c.status) + " "
