@@ -15,6 +15,10 @@
 #   wait_for FILE PATTERN SECONDS  polls until FILE matches PATTERN
 #   deb_version PKG    the installed Debian package's upstream version
 #   track PID          kills PID on exit (everything a script starts is tracked)
+#   npm_pinned DIR     installs Node and npm when missing, and DIR's
+#                      package.json dependencies into DIR/node_modules (no
+#                      lock file) unless those versions are there
+#   npm_version DIR PKG  the version of PKG installed in DIR/node_modules
 #   make_certs DIR     writes a throwaway CA, server and client certificates
 #                      into DIR (internal/testcerts/mkcerts) for TLS and mTLS
 set -euo pipefail
@@ -184,4 +188,27 @@ wait_for() {
     sleep 0.05
   done
   return 1
+}
+
+# npm_version DIR PKG: the version of PKG in DIR/node_modules, or empty.
+npm_version() {
+  node -e 'try { console.log(require(process.argv[1] + "/package.json").version) } catch (e) {}' \
+    "$1/node_modules/$2" 2>/dev/null
+}
+
+# npm_pinned DIR: DIR/package.json's dependencies, at their pinned
+# versions, in DIR/node_modules.
+npm_pinned() {
+  local dir=$1 pkg want stale=""
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  for pkg in $(node -e 'console.log(Object.keys(require(process.argv[1]).dependencies).join(" "))' "$dir/package.json"); do
+    want=$(node -e 'console.log(require(process.argv[1]).dependencies[process.argv[2]])' "$dir/package.json" "$pkg")
+    [ "$(npm_version "$dir" "$pkg")" = "$want" ] || stale=1
+  done
+  if [ -n "$stale" ]; then
+    log "npm install (pinned in $(basename "$dir")/package.json)"
+    (cd "$dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
 }

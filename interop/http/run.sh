@@ -16,25 +16,9 @@ PEER=http
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 HERE="$ROOT/interop/http"
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt_install nodejs npm
-fi
+npm_pinned "$HERE"
+installed() { npm_version "$HERE" "$1"; }
 command -v curl >/dev/null || apt_install curl
-installed() {
-  node -e 'try { console.log(require(process.argv[1] + "/package.json").version) } catch (e) {}' \
-    "$HERE/node_modules/$1" 2>/dev/null
-}
-pinned() {
-  node -e 'console.log(require(process.argv[1]).dependencies[process.argv[2]])' "$HERE/package.json" "$1"
-}
-need_install=""
-for pkg in @bufbuild/protobuf @connectrpc/connect @connectrpc/connect-node; do
-  [ "$(installed "$pkg")" = "$(pinned "$pkg")" ] || need_install=1
-done
-if [ -n "$need_install" ]; then
-  log "npm install (pinned in package.json)"
-  (cd "$HERE" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null)
-fi
 
 log "building grpcurl and examples/server"
 build_tool grpcurl

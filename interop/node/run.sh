@@ -17,27 +17,8 @@ PEER=node
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 HERE="$ROOT/interop/node"
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  apt_install nodejs npm
-fi
-
-# Installed version of package $1, or empty.
-installed() {
-  node -e 'try { console.log(require(process.argv[1] + "/package.json").version) } catch (e) {}' \
-    "$HERE/node_modules/$1" 2>/dev/null
-}
-# Pinned version of package $1 in package.json.
-pinned() {
-  node -e 'console.log(require(process.argv[1]).dependencies[process.argv[2]])' "$HERE/package.json" "$1"
-}
-need_install=""
-for pkg in @grpc/grpc-js @grpc/proto-loader; do
-  [ "$(installed "$pkg")" = "$(pinned "$pkg")" ] || need_install=1
-done
-if [ -n "$need_install" ]; then
-  log "npm install (pinned in package.json)"
-  (cd "$HERE" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+npm_pinned "$HERE"
+installed() { npm_version "$HERE" "$1"; }
 log "node $(node --version), @grpc/grpc-js $(installed @grpc/grpc-js), @grpc/proto-loader $(installed @grpc/proto-loader)"
 
 log "building examples/server"
