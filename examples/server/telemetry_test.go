@@ -165,25 +165,13 @@ func TestOpenTelemetry(t *testing.T) {
 
 	// Metrics: the call-duration histogram of the semantic conventions,
 	// per method and status code, and nothing for the invented method.
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(ctx, &rm); err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != "rpc.server.call.duration" {
-				continue
-			}
-			h, ok := m.Data.(metricdata.Histogram[float64])
-			if !ok {
-				t.Fatalf("rpc.server.call.duration is a %T", m.Data)
-			}
-			for _, dp := range h.DataPoints {
-				method, _ := dp.Attributes.Value("rpc.method")
-				code, _ := dp.Attributes.Value("rpc.response.status_code")
-				seen[method.AsString()+" "+code.AsString()] = dp.Count > 0
-			}
+	// otelgrpc records a call's duration after it ends the call's span,
+	// so the last call's point may come a little after its span.
+	var seen map[string]bool
+	for wait := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		seen = collectDurations(t, ctx, reader)
+		if seen[stream+" OK"] || time.Now().After(wait) {
+			break
 		}
 	}
 	for _, want := range []string{add + " OK", divide + " INVALID_ARGUMENT", stream + " OK"} {
@@ -370,3 +358,31 @@ func TestGzip(t *testing.T) {
 // generatedRequestID matches the ids the server makes: its random prefix
 // of 10 base32 characters, a dash, and a counter in base 36.
 var generatedRequestID = regexp.MustCompile(`^[A-Z2-7]{10}-[0-9a-z]+$`)
+
+// collectDurations reads the rpc.server.call.duration points from reader,
+// as "METHOD CODE" -> whether the point counts a call.
+func collectDurations(t *testing.T, ctx context.Context, reader *sdkmetric.ManualReader) map[string]bool {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(ctx, &rm); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != "rpc.server.call.duration" {
+				continue
+			}
+			h, ok := m.Data.(metricdata.Histogram[float64])
+			if !ok {
+				t.Fatalf("rpc.server.call.duration is a %T", m.Data)
+			}
+			for _, dp := range h.DataPoints {
+				method, _ := dp.Attributes.Value("rpc.method")
+				code, _ := dp.Attributes.Value("rpc.response.status_code")
+				seen[method.AsString()+" "+code.AsString()] = dp.Count > 0
+			}
+		}
+	}
+	return seen
+}
