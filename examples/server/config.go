@@ -165,6 +165,7 @@ type config struct {
 	maxCallDuration time.Duration
 
 	maxConnections      int
+	maxHTTPConnections  int // see http.go
 	connectionTimeout   time.Duration
 	firstMessageTimeout time.Duration
 	maxCalls            int
@@ -213,6 +214,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", defaultMaxCallDuration, "longest a call may run before it ends with DeadlineExceeded (health Watch excepted); 0 = no limit")
 
 	fs.IntVar(&c.maxConnections, "max-connections", defaultMaxConnections, "most connections open at once; more wait to be accepted; 0 = no limit")
+	fs.IntVar(&c.maxHTTPConnections, "max-http-connections", defaultMaxConnections, "most connections open at once on -http-addr, apart from -max-connections; more wait to be accepted; 0 = no limit")
 	fs.DurationVar(&c.connectionTimeout, "connection-timeout", defaultConnectionTimeout, "longest a new connection may take to finish its TLS handshake and HTTP/2 preface before it is closed")
 	fs.DurationVar(&c.firstMessageTimeout, "first-message-timeout", defaultFirstMessageTimeout, "longest a call may wait for its first request message before it is cut; 0 = no limit")
 	fs.IntVar(&c.maxCalls, "max-calls", defaultMaxCalls, "most calls in flight across all connections; past it the oldest call without a request message is cut, or the new one refused with ResourceExhausted; 0 = no limit")
@@ -258,9 +260,14 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	if c.httpAddr != "" {
 		c.httpAddr = loopbackIfNoHost(c.httpAddr)
 		if c.authzPolicy != "" {
-			// grpc-go's authz reads the call's transport connection,
-			// which calls through grpc.Server.ServeHTTP do not have: it
-			// would fail every call of the HTTP port with Internal.
+			// grpc-go's authz (its RBAC engine) reads the call's
+			// transport connection, for the destination port, and
+			// refuses a call without one. grpc.Server.ServeHTTP puts
+			// a nil connection in every call's context, under a key of
+			// an internal package, so nothing in front of it can give
+			// one; the caller's TLS state alone (which ServeHTTP does
+			// pass) is not enough. It would fail every call of the
+			// HTTP port.
 			return c, errors.New("-authz-policy does not apply to -http-addr (grpc-go's authz needs a gRPC transport connection, which the HTTP port's calls lack): serve the HTTP port from a server without -authz-policy, with -auth-tokens for authentication")
 		}
 	} else if c.corsOrigins != "" {
@@ -289,7 +296,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	for _, n := range []struct {
 		name string
 		v    int
-	}{{"log-rate", c.logRate}, {"max-connections", c.maxConnections}, {"max-calls", c.maxCalls}, {"stream-workers", c.streamWorkers}} {
+	}{{"log-rate", c.logRate}, {"max-connections", c.maxConnections}, {"max-http-connections", c.maxHTTPConnections}, {"max-calls", c.maxCalls}, {"stream-workers", c.streamWorkers}} {
 		if n.v < 0 || n.v > math.MaxInt32 {
 			return c, fmt.Errorf("-%s %d: want 0 to %d", n.name, n.v, math.MaxInt32)
 		}

@@ -170,10 +170,25 @@ func callFrom(ctx context.Context) *call {
 // tap is the grpc.InTapHandle that admits a call, as the type's comment
 // says. grpc-go calls it with its transport's lock held, so it never waits.
 func (g *callGate) tap(ctx context.Context, info *tap.Info) (context.Context, error) {
-	c := &call{start: time.Now(), method: info.FullMethodName}
-	c.id = requestIDFrom(info.Header)
-	if g.callLimit > 0 && info.FullMethodName != healthWatch {
-		c.deadline = c.start.Add(g.callLimit)
+	c, err := g.admit(ctx, info.FullMethodName, requestIDFrom(info.Header), 0)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// admit admits a call of method, whose request id is id, with a context
+// derived from ctx, as the type's comment says: it returns the call, or
+// the ResourceExhausted status of a call refused under maxCalls (already
+// reported as early). The tap admits the gRPC port's calls; the HTTP
+// port's, which grpc.Server.ServeHTTP serves without the tap, are
+// admitted by httpGate, with a grace: the gate cuts them grace after
+// callLimit, since their transcoder is told callLimit and ends them there
+// itself, with a status (the gate's cut ends an HTTP call without one).
+func (g *callGate) admit(ctx context.Context, method, id string, grace time.Duration) (*call, error) {
+	c := &call{start: time.Now(), method: method, id: id}
+	if g.callLimit > 0 && method != healthWatch {
+		c.deadline = c.start.Add(g.callLimit + grace)
 	}
 	c.Context, c.cancel = context.WithCancelCause(ctx)
 

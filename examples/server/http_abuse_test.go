@@ -221,8 +221,8 @@ func TestHTTPAbuseTableInREADME(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| request headers within " + strconv.Itoa(int(httpReadHeaderTimeout/time.Second)) + " s |",
-		"the request ended " + strconv.Itoa(int(httpDeadlineSlack/time.Second)) + " s later",
+		"the gate cuts what is left " + strconv.Itoa(int(httpDeadlineSlack/time.Second)) + " s later",
+		"`-max-http-connections` (default " + strconv.Itoa(defaultMaxConnections) + ", as `-max-connections`)",
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), want) {
 			t.Errorf("README lacks %q", want)

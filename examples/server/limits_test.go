@@ -38,7 +38,7 @@ func TestDefaults(t *testing.T) {
 		maxConnectionIdle: 5 * time.Minute, maxConnectionAge: 30 * time.Minute, maxConnectionAgeGrace: 5 * time.Minute,
 		keepaliveTime: time.Minute, keepaliveTimeout: 20 * time.Second,
 		authzRefresh: time.Minute,
-		logRate:      100, maxConnections: 4096, connectionTimeout: 10 * time.Second,
+		logRate:      100, maxConnections: 4096, maxHTTPConnections: 4096, connectionTimeout: 10 * time.Second,
 		firstMessageTimeout: 10 * time.Second, maxCalls: 1000, streamWorkers: runtime.GOMAXPROCS(0),
 	}
 	if cfg != want {

@@ -32,6 +32,7 @@ type Option func(*options)
 type options struct {
 	maxMessageBytes uint32
 	routes          []Route
+	wrap            func(http.Handler) http.Handler
 }
 
 // WithMaxMessageBytes bounds, in bytes, each message the transcoder
@@ -44,6 +45,20 @@ type options struct {
 // limit. n must be at least 1.
 func WithMaxMessageBytes(n uint32) Option {
 	return func(o *options) { o.maxMessageBytes = n }
+}
+
+// WithCallWrapper wraps the handler each call reaches once it is in gRPC
+// form, s.ServeHTTP, with wrap(s.ServeHTTP). It is the place for what a
+// grpc.InTapHandle does on s's own listener, which grpc-go does not run
+// for ServeHTTP: the request wrap's handler sees has the gRPC method's
+// path (/package.Service/Method) and gRPC headers (Grpc-Timeout, the
+// metadata) whatever protocol the client speaks, and a gRPC status it
+// answers with instead of calling s (a trailers-only response: HTTP 200,
+// Content-Type application/grpc, Grpc-Status and Grpc-Message headers)
+// reaches the client in the client's protocol. Requests for the page and
+// for unknown paths do not reach it.
+func WithCallWrapper(wrap func(http.Handler) http.Handler) Option {
+	return func(o *options) { o.wrap = wrap }
 }
 
 // WithRoutes replaces the REST routes (Routes by default); nil serves none.
@@ -78,6 +93,10 @@ func NewHandler(s *grpc.Server, opts ...Option) (h http.Handler, skipped []strin
 		rules[protoreflect.FullName(r.Method)] = r.Rule
 	}
 
+	var target http.Handler = s
+	if o.wrap != nil {
+		target = o.wrap(s)
+	}
 	var services []*vanguard.Service
 	names := make([]string, 0, len(s.GetServiceInfo()))
 	for name := range s.GetServiceInfo() {
@@ -94,7 +113,7 @@ func NewHandler(s *grpc.Server, opts ...Option) (h http.Handler, skipped []strin
 		if sd, err = withRules(sd, rules); err != nil {
 			return nil, nil, err
 		}
-		services = append(services, vanguard.NewServiceWithSchema(sd, s))
+		services = append(services, vanguard.NewServiceWithSchema(sd, target))
 	}
 	// Services s does not serve may have routes (a host mounting some of
 	// ours); a route whose service is served must name a real method.
