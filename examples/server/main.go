@@ -91,10 +91,14 @@
 // (http.go), through connectrpc.com/vanguard: gRPC-Web, the Connect
 // protocol, REST routes and gRPC, and the page at "/". Its calls run
 // through the same interceptors and limits as the gRPC port's, with TLS
-// when -tls-cert is set; -cors-origins lists the origins whose pages may
-// call it. -authz-policy is refused with it (grpc-go's authz needs the
-// gRPC transport's connection). On shutdown it drains before the gRPC
-// server stops.
+// when -tls-cert is set: they count against the same -max-calls, and
+// -first-message-timeout and -max-call-duration cut them, as on the gRPC
+// port. Its connections have a cap of their own, -max-http-connections;
+// -connection-timeout bounds a TLS handshake and each request's headers.
+// -cors-origins lists the origins whose pages may call it. -authz-policy
+// is refused with it (grpc-go's authz needs the gRPC transport's
+// connection, which grpc.Server.ServeHTTP does not give a call). On
+// shutdown it drains before the gRPC server stops.
 //
 //	go run ./examples/server -http-addr 127.0.0.1:8080   # open http://127.0.0.1:8080/
 //
