@@ -42,18 +42,6 @@ func metric(t *testing.T, srv httpServer, series string) float64 {
 	return -1
 }
 
-// waitFor polls cond until it holds, failing the test after 20 s. The
-// states it waits for (a call admitted, a log line written) follow the
-// test's own action without a signal the test can wait on.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s", what)
-		}
-	}
-}
-
 // heldBody is a request body that sends nothing until the test ends.
 func heldBody(t *testing.T) io.Reader {
 	pr, pw := io.Pipe()
@@ -123,8 +111,8 @@ func TestHTTPMaxCalls(t *testing.T) {
 
 // TestHTTPEviction: a call of the HTTP port whose request has not come is
 // the one a new call over -max-calls takes the place of, as on the gRPC
-// port: it ends with ResourceExhausted naming -max-calls, and is logged
-// and counted as evicted.
+// port: it ends with DeadlineExceeded (its request did not come in time)
+// naming -max-calls, and is logged and counted as evicted.
 func TestHTTPEviction(t *testing.T) {
 	srv := launchHTTP(t, nil, "-max-calls", "1", "-metrics-addr", "127.0.0.1:0")
 	for _, h2 := range []bool{false, true} {
@@ -146,8 +134,8 @@ func TestHTTPEviction(t *testing.T) {
 		if code, _, body := httpCall(t, h1Client(t), http.MethodGet, srv.url+"/v1/calculator/add?a=1&b=2", "", ""); code != http.StatusOK {
 			t.Errorf("h2=%v: the call that evicts: %d %s", h2, code, body)
 		}
-		if got := <-done; !strings.HasPrefix(got, "429 ") || !strings.Contains(got, `"code":"resource_exhausted"`) || !strings.Contains(got, "-max-calls") {
-			t.Errorf("h2=%v: the evicted call got %s, want 429 resource_exhausted naming -max-calls", h2, got)
+		if got := <-done; !strings.HasPrefix(got, "504 ") || !strings.Contains(got, `"code":"deadline_exceeded"`) || !strings.Contains(got, "-max-calls") {
+			t.Errorf("h2=%v: the evicted call got %s, want 504 deadline_exceeded naming -max-calls", h2, got)
 		}
 	}
 	if n := metric(t, srv, `grpcexamples_server_calls_ended_early_total{reason="evicted"}`); n != 2 {

@@ -299,10 +299,11 @@ func TestHTTPCallDuration(t *testing.T) {
 func TestHTTPMessageLimits(t *testing.T) {
 	srv := launchHTTP(t, nil)
 	hc := h1Client(t)
-	text := strings.Repeat("word ", keywords.MaxTextBytes/5)
+	sentence := "Browsers call gRPC services through the transcoder of the HTTP port. "
+	text := strings.Repeat(sentence, keywords.MaxTextBytes/len(sentence))
 	body, _ := json.Marshal(map[string]any{"text": text, "maxResults": 3})
 	code, _, out := httpCall(t, hc, http.MethodPost, srv.url+"/v1/keywords:extract", "application/json", string(body))
-	if code != http.StatusOK || !strings.Contains(out, `"keyphrases":[{"text":"word`) {
+	if code != http.StatusOK || !strings.Contains(out, `"keyphrases":[{"text":"`) {
 		t.Errorf("1 MiB of keywords text as JSON: %d %.300s", code, out)
 	}
 	// The same text with every byte escaped is over the limit as JSON,
