@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,11 +24,7 @@ import (
 // (name and labels, as exposed) on the server's -metrics-addr, or -1.
 func metric(t *testing.T, srv httpServer, series string) float64 {
 	t.Helper()
-	m := regexp.MustCompile(`msg="metrics listening" addr=(\S+)`).FindStringSubmatch(srv.logs.String())
-	if m == nil {
-		t.Fatalf("no metrics listening line:\n%s", srv.logs)
-	}
-	_, _, body := httpCall(t, h1Client(t), http.MethodGet, "http://"+m[1]+"/metrics", "", "")
+	body := metricsOf(t, srv.logs)()
 	for line := range strings.Lines(body) {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(line), series+" "); ok {
 			f, err := strconv.ParseFloat(v, 64)
