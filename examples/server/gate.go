@@ -183,8 +183,10 @@ func (g *callGate) tap(ctx context.Context, info *tap.Info) (context.Context, er
 // reported as early). The tap admits the gRPC port's calls; the HTTP
 // port's, which grpc.Server.ServeHTTP serves without the tap, are
 // admitted by httpGate, with a grace: the gate cuts them grace after
-// callLimit, since their transcoder is told callLimit and ends them there
-// itself, with a status (the gate's cut ends an HTTP call without one).
+// callLimit, since their timeout header is set to callLimit and grpc-go
+// ends them there itself, with DeadlineExceeded; a cut at that moment
+// would race with the status grpc-go writes, and ServeHTTP may close the
+// call before writing it.
 func (g *callGate) admit(ctx context.Context, method, id string, grace time.Duration) (*call, error) {
 	c := &call{start: time.Now(), method: method, id: id}
 	if g.callLimit > 0 && method != healthWatch {
@@ -364,7 +366,9 @@ func (l *callList) pushBack(c *call) {
 }
 
 // insertByDeadline keeps the list in the order of deadlines. Calls arrive
-// in nearly that order, so the walk from the tail is short.
+// in nearly that order, so the walk from the tail is short: it passes at
+// most the HTTP port's calls admitted within their grace before (their
+// deadlines are that much later).
 func (l *callList) insertByDeadline(c *call) {
 	after := l.tail
 	for after != nil && c.deadline.Before(after.deadline) {
