@@ -4,9 +4,13 @@
 # shared machine): examples/server's BenchmarkHTTPCall run twice per case,
 # with N1 and N2 calls, client and server in one process; the difference
 # divided by N2-N1 leaves out start-up. Prints each case and its ratio to
-# the native port.
+# the native port. GOMAXPROCS=1, as in tools/servercost: with more Ps the
+# scheduler spins idle threads while calls wait on loopback, and those
+# instructions follow the machine's load, not the call's work. Set GOGC=off
+# to leave out the collector's share too.
 #
 #   bash tools/bench/http-cost.sh            # N1=200 N2=1200, a few minutes
+#   GOGC=off bash tools/bench/http-cost.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -20,7 +24,7 @@ CGO_ENABLED=0 go test -c -o "$work/server.test" ./examples/server
 
 instructions() { # CASE N: the process's total instructions
   # Without asynchronous preemption: callgrind aborts on its signals.
-  (cd examples/server && GOMAXPROCS=2 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+  (cd examples/server && GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
     "$work/server.test" -test.run '^$' -test.bench "^BenchmarkHTTPCall\$/^$1\$" -test.benchtime "${2}x" \
     >/dev/null 2>"$work/cg.err") || { cat "$work/cg.err" >&2; exit 1; }
   sed -n 's/^summary: //p' "$work/cg.out"
